@@ -1,0 +1,357 @@
+package io.ledgerstream.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The engine's typed, validated configuration. Every key has a type, a default (or is required), a validator and
+ * a doc string; a bad value fails at start-up naming the key and the value. {@code docs/configuration.md} is
+ * generated from {@link #DEFINITION} (see {@code EngineConfigTest}). Keys prefixed {@code kafka.} are passed through,
+ * unprefixed, to the Kafka Streams client (security settings, tuning), after the safety settings are checked not to
+ * be weakened.
+ */
+public final class EngineConfig extends AbstractConfig {
+
+    public static final String APPLICATION_ID = "application.id";
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String REGISTRY_AUTO_REGISTER = "registry.auto.register";
+    public static final String TOPIC_COMMANDS = "topic.commands";
+    public static final String TOPIC_OUTCOMES = "topic.outcomes";
+    public static final String TOPIC_EVENTS = "topic.events";
+    public static final String TOPIC_TRANSFER_LEGS = "topic.transfer.legs";
+    public static final String TOPIC_DEAD_LETTERS = "topic.dead.letters";
+    public static final String PARTITIONS = "partitions";
+    public static final String OUTCOME_PARTITIONS = "outcome.partitions";
+    public static final String REPLICATION_FACTOR = "replication.factor";
+    public static final String TOPICS_CREATE = "topics.create";
+    public static final String DEDUP_RETENTION_MS = "dedup.retention.ms";
+    public static final String DEDUP_PURGE_INTERVAL_MS = "dedup.purge.interval.ms";
+    public static final String HOLD_EXPIRY_INTERVAL_MS = "hold.expiry.interval.ms";
+    public static final String EXPIRY_BATCH_MAX = "expiry.batch.max";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String STATE_DIR = "state.dir";
+    public static final String NUM_STREAM_THREADS = "num.stream.threads";
+    public static final String PASSTHROUGH_PREFIX = "kafka.";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(
+                    APPLICATION_ID,
+                    Type.STRING,
+                    "ledgerstream-engine",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka Streams application ID: instances sharing it split the partitions. Part of every internal"
+                            + " topic and store name; changing it starts from empty state.")
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.LIST,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new NonEmptyList(),
+                    Importance.HIGH,
+                    "Kafka bootstrap servers, host:port[,host:port...].")
+            .define(
+                    REGISTRY_URL,
+                    Type.STRING,
+                    ConfigDef.NO_DEFAULT_VALUE,
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Base URL of a Confluent-compatible schema registry API"
+                            + " (for Apicurio: http://host:port/apis/ccompat/v7).")
+            .define(
+                    REGISTRY_AUTO_REGISTER,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.MEDIUM,
+                    "Register the service's output schemas when missing. Off in production: a schema missing from"
+                            + " the registry is then a start-up error. The demo turns it on.")
+            .define(
+                    TOPIC_COMMANDS,
+                    Type.STRING,
+                    "ledger.commands",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Input topic of commands (key: account ID; value: CommandEnvelope).")
+            .define(
+                    TOPIC_OUTCOMES,
+                    Type.STRING,
+                    "ledger.outcomes",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Output topic of outcomes (key: reply target; value: Outcome).")
+            .define(
+                    TOPIC_EVENTS,
+                    Type.STRING,
+                    "ledger.events",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Output topic of ledger events, the audit log (key: account ID; value: LedgerEvent).")
+            .define(
+                    TOPIC_TRANSFER_LEGS,
+                    Type.STRING,
+                    "ledger.transfer-legs",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Internal topic of cross-partition transfer legs (key: account ID).")
+            .define(
+                    TOPIC_DEAD_LETTERS,
+                    Type.STRING,
+                    "ledger.dead-letters",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Dead-letter topic for records that cannot be decoded (value: DeadLetter).")
+            .define(
+                    PARTITIONS,
+                    Type.INT,
+                    8,
+                    Range.between(1, 10_000),
+                    Importance.HIGH,
+                    "Partition count of the commands, events and transfer-legs topics; the consistent hash maps"
+                            + " account IDs onto it. The service refuses to start if the topics disagree.")
+            .define(
+                    OUTCOME_PARTITIONS,
+                    Type.INT,
+                    8,
+                    Range.between(1, 10_000),
+                    Importance.MEDIUM,
+                    "Partition count of the outcomes topic; the consistent hash maps reply targets onto it.")
+            .define(
+                    REPLICATION_FACTOR,
+                    Type.SHORT,
+                    (short) 3,
+                    Range.between(1, 32),
+                    Importance.HIGH,
+                    "Replication factor for topics the service creates, including Kafka Streams' internal ones.")
+            .define(
+                    TOPICS_CREATE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
+                    "Create missing topics at start-up. Existing topics are always verified (partition count and"
+                            + " cleanup policy) and a mismatch stops start-up.")
+            .define(
+                    DEDUP_RETENTION_MS,
+                    Type.LONG,
+                    Duration.ofDays(7).toMillis(),
+                    Range.atLeast(Duration.ofMinutes(1).toMillis()),
+                    Importance.HIGH,
+                    "How long a request ID is remembered, counted from when it was first decided. A retry after"
+                            + " this is treated as a new request.")
+            .define(
+                    DEDUP_PURGE_INTERVAL_MS,
+                    Type.LONG,
+                    60_000L,
+                    Range.between(100, Duration.ofHours(1).toMillis()),
+                    Importance.LOW,
+                    "How often (wall clock) expired request IDs are purged.")
+            .define(
+                    HOLD_EXPIRY_INTERVAL_MS,
+                    Type.LONG,
+                    1_000L,
+                    Range.between(10, 60_000),
+                    Importance.LOW,
+                    "How often (wall clock) holds past their expiry time are expired.")
+            .define(
+                    EXPIRY_BATCH_MAX,
+                    Type.INT,
+                    10_000,
+                    Range.between(1, 1_000_000),
+                    Importance.LOW,
+                    "At most this many holds expired, or request IDs purged, per punctuation (bounds a transaction).")
+            .define(
+                    COMMIT_INTERVAL_MS,
+                    Type.LONG,
+                    100L,
+                    Range.between(1, 60_000),
+                    Importance.MEDIUM,
+                    "Kafka Streams commit interval: how often the exactly-once transaction commits.")
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    System.getProperty("java.io.tmpdir") + "/ledgerstream-state",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Directory of the local RocksDB state stores.")
+            .define(
+                    NUM_STREAM_THREADS,
+                    Type.INT,
+                    1,
+                    Range.between(1, 64),
+                    Importance.MEDIUM,
+                    "Stream threads in this instance.");
+
+    /**
+     * Parses and validates a configuration.
+     *
+     * @param props key/value pairs; unknown keys other than {@code kafka.*} are rejected
+     * @throws ConfigException naming the key and value at fault
+     */
+    public EngineConfig(Map<?, ?> props) {
+        super(DEFINITION, Objects.requireNonNull(props, "props"), false);
+        for (Object key : props.keySet()) {
+            String k = String.valueOf(key);
+            if (!DEFINITION.names().contains(k) && !k.startsWith(PASSTHROUGH_PREFIX)) {
+                throw new ConfigException(
+                        k,
+                        props.get(key),
+                        "unknown configuration key (Kafka client settings take" + " the prefix '" + PASSTHROUGH_PREFIX
+                                + "')");
+            }
+        }
+    }
+
+    public String applicationId() {
+        return getString(APPLICATION_ID);
+    }
+
+    public String bootstrapServers() {
+        return String.join(",", getList(BOOTSTRAP_SERVERS));
+    }
+
+    public String registryUrl() {
+        return getString(REGISTRY_URL);
+    }
+
+    public boolean registryAutoRegister() {
+        return getBoolean(REGISTRY_AUTO_REGISTER);
+    }
+
+    public String commandsTopic() {
+        return getString(TOPIC_COMMANDS);
+    }
+
+    public String outcomesTopic() {
+        return getString(TOPIC_OUTCOMES);
+    }
+
+    public String eventsTopic() {
+        return getString(TOPIC_EVENTS);
+    }
+
+    public String transferLegsTopic() {
+        return getString(TOPIC_TRANSFER_LEGS);
+    }
+
+    public String deadLettersTopic() {
+        return getString(TOPIC_DEAD_LETTERS);
+    }
+
+    public int partitions() {
+        return getInt(PARTITIONS);
+    }
+
+    public int outcomePartitions() {
+        return getInt(OUTCOME_PARTITIONS);
+    }
+
+    public short replicationFactor() {
+        return getShort(REPLICATION_FACTOR);
+    }
+
+    public boolean topicsCreate() {
+        return getBoolean(TOPICS_CREATE);
+    }
+
+    public long dedupRetentionMs() {
+        return getLong(DEDUP_RETENTION_MS);
+    }
+
+    public long dedupPurgeIntervalMs() {
+        return getLong(DEDUP_PURGE_INTERVAL_MS);
+    }
+
+    public long holdExpiryIntervalMs() {
+        return getLong(HOLD_EXPIRY_INTERVAL_MS);
+    }
+
+    public int expiryBatchMax() {
+        return getInt(EXPIRY_BATCH_MAX);
+    }
+
+    public long commitIntervalMs() {
+        return getLong(COMMIT_INTERVAL_MS);
+    }
+
+    public String stateDir() {
+        return getString(STATE_DIR);
+    }
+
+    public int numStreamThreads() {
+        return getInt(NUM_STREAM_THREADS);
+    }
+
+    /**
+     * The configuration reference as Markdown, generated from {@link #DEFINITION}; {@code docs/configuration.md} is
+     * this text (checked by {@code EngineConfigTest}).
+     */
+    public static String markdownReference() {
+        StringBuilder s = new StringBuilder();
+        s.append("# Engine configuration\n\n")
+                .append("Generated from `EngineConfig.DEFINITION` by `EngineConfigTest`; do not edit by hand (run\n")
+                .append("`./mvnw -pl streams-app test -Dtest=EngineConfigTest -Dledgerstream.docs.write=true`).\n\n")
+                .append("Settings come from `--config <file>`, `--set key=value`, or environment variables\n")
+                .append(
+                        "`LEDGERSTREAM_<KEY>` (upper case, dots as underscores). Keys prefixed `kafka.` pass through,\n")
+                .append(
+                        "unprefixed, to the Kafka Streams client (e.g. `kafka.security.protocol`); the safety settings\n")
+                .append(
+                        "`processing.guarantee`, `acks`, `enable.idempotence` and `isolation.level` cannot be overridden.\n\n")
+                .append("| key | type | default | valid values | importance | description |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            Object def = key.defaultValue;
+            String shown = !key.hasDefault() ? "(required)" : def == null ? "null" : String.valueOf(def);
+            if (key.name.equals(STATE_DIR)) {
+                shown = "`${java.io.tmpdir}/ledgerstream-state`";
+            } else {
+                shown = "`" + shown + "`";
+            }
+            s.append("| `")
+                    .append(key.name)
+                    .append("` | ")
+                    .append(key.type.name().toLowerCase())
+                    .append(" | ")
+                    .append(shown)
+                    .append(" | ")
+                    .append(
+                            key.validator == null
+                                    ? ""
+                                    : key.validator.toString().replace("|", "\\|"))
+                    .append(" | ")
+                    .append(key.importance.name().toLowerCase())
+                    .append(" | ")
+                    .append(key.documentation.replace("|", "\\|"))
+                    .append(" |\n");
+        }
+        return s.toString();
+    }
+
+    /** Validates a LIST setting: at least one non-blank element. */
+    static final class NonEmptyList implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (!(value instanceof java.util.List<?> list)
+                    || list.isEmpty()
+                    || list.stream().anyMatch(v -> String.valueOf(v).isBlank())) {
+                throw new ConfigException(name, value, "must be a non-empty list of non-blank values");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty list";
+        }
+    }
+
+    /** The {@code kafka.*} pass-through settings with the prefix removed. */
+    public Map<String, Object> kafkaPassThrough() {
+        return originalsWithPrefix(PASSTHROUGH_PREFIX, true);
+    }
+}
