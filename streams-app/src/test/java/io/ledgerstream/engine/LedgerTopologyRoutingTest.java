@@ -1,0 +1,201 @@
+package io.ledgerstream.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerstream.core.ConsistentHash;
+import io.ledgerstream.schemas.CommandEnvelope;
+import io.ledgerstream.schemas.DeadLetter;
+import io.ledgerstream.schemas.Deposit;
+import io.ledgerstream.schemas.LedgerEvent;
+import io.ledgerstream.schemas.LegKind;
+import io.ledgerstream.schemas.OpenAccount;
+import io.ledgerstream.schemas.Outcome;
+import io.ledgerstream.schemas.Transfer;
+import io.ledgerstream.schemas.TransferDebited;
+import io.ledgerstream.schemas.TransferLeg;
+import io.ledgerstream.serde.RegistryClient;
+import io.ledgerstream.serde.RegistryClientConfig;
+import io.ledgerstream.testkit.EmbeddedRegistry;
+import io.ledgerstream.testkit.LedgerstreamTestEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Routing in the topology: the engine is configured for 2 partitions while {@link TopologyTestDriver} runs the one
+ * task of partition 0. Commands for accounts owned by partition 1 must be re-routed (and never touch state here);
+ * a transfer to an account on partition 1 must debit locally and emit a CREDIT leg keyed by the destination. The
+ * driver feeds sink records of source topics back in, which also exercises the loop guard: a re-routed command
+ * that lands on the wrong partition again is dead-lettered as MISROUTED instead of looping.
+ */
+@ExtendWith(LedgerstreamTestEnvironment.class)
+class LedgerTopologyRoutingTest {
+
+    static final int PARTITIONS = 2;
+
+    private final EmbeddedRegistry registry;
+    private RegistryClient client;
+    private TopologyTestDriver driver;
+    private EngineConfig config;
+    private TestInputTopic<String, CommandEnvelope> commands;
+    private TestOutputTopic<byte[], byte[]> commandsOut;
+    private TestOutputTopic<String, Outcome> outcomes;
+    private TestOutputTopic<String, LedgerEvent> events;
+    private TestOutputTopic<String, TransferLeg> legs;
+    private TestOutputTopic<byte[], DeadLetter> deadLetters;
+
+    LedgerTopologyRoutingTest(EmbeddedRegistry registry) {
+        this.registry = registry;
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        client = new RegistryClient(RegistryClientConfig.fromMap(Map.of("registry.url", registry.url())));
+        EngineSerdes serdes = LedgerService.serdes(client, true);
+        config = new EngineConfig(Map.of(
+                EngineConfig.BOOTSTRAP_SERVERS,
+                "unused:9092",
+                EngineConfig.REGISTRY_URL,
+                registry.url(),
+                EngineConfig.PARTITIONS,
+                Integer.toString(PARTITIONS),
+                EngineConfig.OUTCOME_PARTITIONS,
+                "1"));
+        Properties props = LedgerService.streamsProperties(config);
+        props.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                Files.createTempDirectory("ttd-").toString());
+        driver = new TopologyTestDriver(
+                LedgerTopology.build(config, serdes), props, Instant.parse("2026-11-25T10:00:00Z"));
+        commands = driver.createInputTopic(
+                config.commandsTopic(),
+                new StringSerializer(),
+                serdes.commands().serializer());
+        commandsOut = driver.createOutputTopic(
+                config.commandsTopic(),
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+        outcomes = driver.createOutputTopic(
+                config.outcomesTopic(),
+                Serdes.String().deserializer(),
+                serdes.outcomes().deserializer());
+        events = driver.createOutputTopic(
+                config.eventsTopic(),
+                Serdes.String().deserializer(),
+                serdes.events().deserializer());
+        legs = driver.createOutputTopic(
+                config.transferLegsTopic(),
+                Serdes.String().deserializer(),
+                serdes.legs().deserializer());
+        deadLetters = driver.createOutputTopic(
+                config.deadLettersTopic(),
+                Serdes.ByteArray().deserializer(),
+                serdes.deadLetters().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        client.close();
+    }
+
+    @Test
+    void shouldRerouteACommandForAnAccountOwnedByAnotherPartitionBeforeTouchingState() {
+        String remote = accountOn(1, "remote");
+        commands.pipeInput(remote, envelope(remote, new OpenAccount("EUR", 0L)));
+
+        List<TestRecord<byte[], byte[]>> rerouted = commandsOut.readRecordsToList();
+        assertThat(rerouted).isNotEmpty();
+        assertThat(new String(rerouted.get(0).key(), StandardCharsets.UTF_8)).isEqualTo(remote);
+        assertThat(rerouted.get(0).headers().lastHeader(LedgerProcessor.REROUTED_HEADER))
+                .isNotNull();
+        assertThat(outcomes.isEmpty())
+                .as("no decision on a partition that does not own the account")
+                .isTrue();
+        assertThat(events.isEmpty()).isTrue();
+        // the driver hands the re-routed record back to this same (wrong) task: the loop guard stops it
+        assertThat(deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .containsExactly("MISROUTED");
+    }
+
+    @Test
+    void shouldDebitLocallyAndSendACreditLegKeyedByTheRemoteDestination() {
+        String local = accountOn(0, "local");
+        String remote = accountOn(1, "remote");
+        commands.pipeInput(local, envelope(local, new OpenAccount("EUR", 0L)));
+        commands.pipeInput(local, envelope(local, new Deposit(100L, "EUR")));
+        events.readValuesToList();
+        outcomes.readValuesToList();
+
+        CommandEnvelope transfer = envelope(local, new Transfer(remote, 40L, "EUR"));
+        commands.pipeInput(local, transfer);
+
+        List<LedgerEvent> debit = events.readValuesToList();
+        assertThat(debit).hasSize(1);
+        assertThat(debit.get(0).getBody()).isInstanceOf(TransferDebited.class);
+        assertThat(debit.get(0).getBalanceAfter()).isEqualTo(60);
+        List<TestRecord<String, TransferLeg>> sent = legs.readRecordsToList();
+        assertThat(sent).isNotEmpty();
+        assertThat(sent.get(0).key()).isEqualTo(remote);
+        assertThat(sent.get(0).value().getKind()).isEqualTo(LegKind.CREDIT);
+        assertThat(sent.get(0).value().getRequestId()).isEqualTo(transfer.getRequestId());
+        assertThat(outcomes.isEmpty()).as("the outcome waits for the last leg").isTrue();
+        // handed back to partition 0, which does not own the destination: refused, never credited here
+        assertThat(deadLetters.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .containsExactly("MISROUTED");
+    }
+
+    @Test
+    void shouldEmitNothingForARetryWhileTheTransferIsInFlight() {
+        String local = accountOn(0, "local");
+        String remote = accountOn(1, "remote");
+        commands.pipeInput(local, envelope(local, new OpenAccount("EUR", 0L)));
+        commands.pipeInput(local, envelope(local, new Deposit(100L, "EUR")));
+        CommandEnvelope transfer = envelope(local, new Transfer(remote, 40L, "EUR"));
+        commands.pipeInput(local, transfer);
+        outcomes.readValuesToList();
+        events.readValuesToList();
+
+        commands.pipeInput(local, transfer);
+        assertThat(outcomes.isEmpty())
+                .as("its single final outcome is still to come")
+                .isTrue();
+        assertThat(events.isEmpty()).as("a retry never debits twice").isTrue();
+    }
+
+    private static String accountOn(int partition, String prefix) {
+        for (int i = 0; i < 1_000; i++) {
+            String candidate = prefix + "-" + i;
+            if (ConsistentHash.partition(candidate, PARTITIONS) == partition) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no account found on partition " + partition);
+    }
+
+    private static CommandEnvelope envelope(String account, Object command) {
+        return CommandEnvelope.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setAccountId(account)
+                .setReplyTo("client-1")
+                .setCommand(command)
+                .build();
+    }
+}
