@@ -16,24 +16,21 @@ import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.testkit.EmbeddedKafka;
 import io.ledgerstream.testkit.EmbeddedRegistry;
+import io.ledgerstream.testkit.TopicContents;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -248,26 +245,6 @@ public final class DemoMain {
     }
 
     private static <T> List<ConsumerRecord<String, T>> readAll(EmbeddedKafka kafka, String topic, Deserializer<T> d) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(p, new StringDeserializer(), d)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            List<ConsumerRecord<String, T>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + WAIT);
-                }
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-            }
-            return records;
-        }
+        return TopicContents.readAll(kafka.bootstrapServers(), topic, new StringDeserializer(), d);
     }
 }
