@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The engine's typed, validated configuration. Every key has a type, a default (or is required), a validator and
@@ -39,6 +40,12 @@ public final class EngineConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String STATE_DIR = "state.dir";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
+    public static final String REGISTRY_BASIC_AUTH_USER_INFO = "registry.basic.auth.user.info";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_HOST = "http.host";
+    public static final String APPLICATION_SERVER = "application.server";
+    public static final String HTTP_THREADS = "http.threads";
+    public static final String HTTP_FORWARD_TIMEOUT_MS = "http.forward.timeout.ms";
     public static final String PASSTHROUGH_PREFIX = "kafka.";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -185,7 +192,60 @@ public final class EngineConfig extends AbstractConfig {
                     1,
                     Range.between(1, 64),
                     Importance.MEDIUM,
-                    "Stream threads in this instance.");
+                    "Stream threads in this instance.")
+            .define(
+                    REGISTRY_BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    null,
+                    new UserInfo(),
+                    Importance.MEDIUM,
+                    "Schema registry HTTP basic-auth credentials, user:password. Unset: no authentication. A secret:"
+                            + " never logged or shown in error messages.")
+            .define(
+                    HTTP_PORT,
+                    Type.INT,
+                    -1,
+                    Range.between(-1, 65_535),
+                    Importance.MEDIUM,
+                    "Port of the HTTP endpoints (/health/live, /health/ready, /metrics, /accounts/{id}). -1 (the"
+                            + " default, so that an engine embedded in tests or tools never claims a port): disabled,"
+                            + " and no account queries; 0: a free port, reported in the start-up log. The container"
+                            + " image and compose.yaml use 8080.")
+            .define(
+                    HTTP_HOST,
+                    Type.STRING,
+                    "0.0.0.0",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Address the HTTP endpoints bind to. 0.0.0.0: every interface (containers); 127.0.0.1: this host"
+                            + " only.")
+            .define(
+                    APPLICATION_SERVER,
+                    Type.STRING,
+                    "",
+                    new HostPortOrEmpty(),
+                    Importance.MEDIUM,
+                    "host:port at which the other instances reach this instance's HTTP endpoints, for account"
+                            + " queries answered by the instance that owns the account (Kafka Streams'"
+                            + " application.server). Empty: http.host (or, when it is a wildcard, this machine's host"
+                            + " name) and the bound HTTP port.")
+            .define(
+                    HTTP_THREADS,
+                    Type.INT,
+                    4,
+                    Range.between(1, 64),
+                    Importance.LOW,
+                    "Threads answering HTTP requests. At most 16 more requests per thread wait; beyond that the"
+                            + " accepting thread answers one itself, so new connections wait in the TCP backlog"
+                            + " (backpressure).")
+            .define(
+                    HTTP_FORWARD_TIMEOUT_MS,
+                    Type.LONG,
+                    5_000L,
+                    Range.between(100, 60_000),
+                    Importance.LOW,
+                    "Timeout of an account query forwarded to the instance that owns the account (connect and"
+                            + " answer); on expiry the caller gets 504.");
 
     /**
      * Parses and validates a configuration.
@@ -198,9 +258,11 @@ public final class EngineConfig extends AbstractConfig {
         for (Object key : props.keySet()) {
             String k = String.valueOf(key);
             if (!DEFINITION.names().contains(k) && !k.startsWith(PASSTHROUGH_PREFIX)) {
+                // the value is not shown: a mistyped key may well hold a password (e.g. sasl.jaas.config without
+                // its prefix)
                 throw new ConfigException(
                         k,
-                        props.get(key),
+                        Password.HIDDEN,
                         "unknown configuration key (Kafka client settings take" + " the prefix '" + PASSTHROUGH_PREFIX
                                 + "')");
             }
@@ -287,6 +349,52 @@ public final class EngineConfig extends AbstractConfig {
         return getInt(NUM_STREAM_THREADS);
     }
 
+    /** Registry basic-auth credentials, or null; a {@link Password} so that it is never printed. */
+    public Password registryBasicAuthUserInfo() {
+        return getPassword(REGISTRY_BASIC_AUTH_USER_INFO);
+    }
+
+    /** HTTP port: -1 disabled, 0 any free port. */
+    public int httpPort() {
+        return getInt(HTTP_PORT);
+    }
+
+    public boolean httpEnabled() {
+        return httpPort() >= 0;
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST);
+    }
+
+    /** The configured {@code application.server}, or empty when it is to be derived from the bound HTTP address. */
+    public String applicationServer() {
+        return getString(APPLICATION_SERVER);
+    }
+
+    public int httpThreads() {
+        return getInt(HTTP_THREADS);
+    }
+
+    public long httpForwardTimeoutMs() {
+        return getLong(HTTP_FORWARD_TIMEOUT_MS);
+    }
+
+    /** Shows every setting, with passwords and {@code kafka.*} values hidden (they may hold secrets). */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("EngineConfig{");
+        for (String name : DEFINITION.names()) {
+            Object value = values().get(name);
+            s.append(name)
+                    .append('=')
+                    .append(value instanceof Password ? Password.HIDDEN : value)
+                    .append(", ");
+        }
+        s.append("kafka.*=").append(kafkaPassThrough().keySet()).append('}');
+        return s.toString();
+    }
+
     /**
      * The configuration reference as Markdown, generated from {@link #DEFINITION}; {@code docs/configuration.md} is
      * this text (checked by {@code EngineConfigTest}).
@@ -302,12 +410,21 @@ public final class EngineConfig extends AbstractConfig {
                 .append(
                         "unprefixed, to the Kafka Streams client (e.g. `kafka.security.protocol`); the safety settings\n")
                 .append(
-                        "`processing.guarantee`, `acks`, `enable.idempotence` and `isolation.level` cannot be overridden.\n\n")
+                        "`processing.guarantee`, `acks`, `enable.idempotence` and `isolation.level` cannot be overridden.\n")
+                .append(
+                        "The engine's own admin client gets the `kafka.*` keys that are admin client settings (security,\n")
+                .append(
+                        "timeouts) and `kafka.admin.*` ones. As environment variables they are `LEDGERSTREAM_KAFKA_<KEY>`\n")
+                .append(
+                        "(e.g. `LEDGERSTREAM_KAFKA_SASL_JAAS_CONFIG`). Security settings: see [security.md](security.md).\n\n")
                 .append("| key | type | default | valid values | importance | description |\n")
                 .append("|---|---|---|---|---|---|\n");
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
             Object def = key.defaultValue;
             String shown = !key.hasDefault() ? "(required)" : def == null ? "null" : String.valueOf(def);
+            if (shown.isEmpty()) {
+                shown = "\"\"";
+            }
             if (key.name.equals(STATE_DIR)) {
                 shown = "`${java.io.tmpdir}/ledgerstream-state`";
             } else {
@@ -331,6 +448,54 @@ public final class EngineConfig extends AbstractConfig {
                     .append(" |\n");
         }
         return s.toString();
+    }
+
+    /** Validates {@code user:password}; never shows the value. */
+    static final class UserInfo implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            String text = value instanceof Password p ? p.value() : String.valueOf(value);
+            if (text.indexOf(':') <= 0) {
+                throw new ConfigException(name, Password.HIDDEN, "must have the form user:password");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "user:password";
+        }
+    }
+
+    /** Validates {@code host:port} with a port in [1, 65535], or the empty string. */
+    static final class HostPortOrEmpty implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value == null ? "" : value.toString();
+            if (text.isEmpty()) {
+                return;
+            }
+            int colon = text.lastIndexOf(':');
+            boolean valid = colon > 0 && colon < text.length() - 1;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(text.substring(colon + 1));
+                    valid = port >= 1 && port <= 65_535;
+                } catch (NumberFormatException e) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                throw new ConfigException(name, value, "must be host:port with a port in [1, 65535], or empty");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "host:port or empty";
+        }
     }
 
     /** Validates a LIST setting: at least one non-blank element. */

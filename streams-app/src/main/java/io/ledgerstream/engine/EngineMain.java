@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Runs the ledgerstream exactly-once transaction engine.")
 public final class EngineMain implements Callable<Integer> {
+
+    static final String ENV_PREFIX = "LEDGERSTREAM_";
 
     @Option(names = "--config", description = "Properties file with engine settings (see docs/configuration.md).")
     Path configFile;
@@ -66,15 +69,29 @@ public final class EngineMain implements Callable<Integer> {
         return 0;
     }
 
-    /** Reads {@code LEDGERSTREAM_*} environment variables as settings. */
+    /**
+     * Reads {@code LEDGERSTREAM_*} environment variables as settings: {@code LEDGERSTREAM_<KEY>} for every engine key,
+     * and {@code LEDGERSTREAM_KAFKA_<KEY>} for a {@code kafka.*} pass-through key (Kafka's keys are lower case with
+     * dots, so {@code LEDGERSTREAM_KAFKA_SASL_JAAS_CONFIG} is {@code kafka.sasl.jaas.config}): the way to hand a
+     * container its Kafka credentials from a secret store.
+     */
     static Map<String, Object> fromEnvironment(Map<String, String> env) {
         Map<String, Object> props = new HashMap<>();
         for (String name : EngineConfig.DEFINITION.names()) {
-            String var = "LEDGERSTREAM_" + name.toUpperCase().replace('.', '_');
+            String var = ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
             if (env.containsKey(var)) {
                 props.put(name, env.get(var));
             }
         }
+        String kafkaPrefix = ENV_PREFIX + "KAFKA_";
+        env.forEach((var, value) -> {
+            if (var.startsWith(kafkaPrefix) && var.length() > kafkaPrefix.length()) {
+                String key = var.substring(kafkaPrefix.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+                props.put(EngineConfig.PASSTHROUGH_PREFIX + key, value);
+            }
+        });
         return props;
     }
 }

@@ -47,13 +47,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The one processor of the engine: a thin shell around the pure core. For each record it decodes, routes,
  * deduplicates, reads account state, calls {@link Ledger}, writes the stores and forwards outcomes, ledger events,
  * transfer legs and dead letters. Everything it writes for one input record, and the input's offset, commit in the
- * same Kafka transaction (exactly_once_v2). No business rule is decided here.
+ * same Kafka transaction (exactly_once_v2). No business rule is decided here. What it did is reported to the
+ * {@link LedgerMetrics} it is given (counted "at least once": a re-processed record counts again).
  */
 final class LedgerProcessor implements Processor<byte[], byte[], Object, Object> {
 
     static final String REROUTED_HEADER = "ledgerstream.rerouted";
 
     private final EngineConfig config;
+    private final LedgerMetrics metrics;
     private final Deserializer<CommandEnvelope> commandDeserializer;
     private final Deserializer<TransferLeg> legDeserializer;
     private final AvroBinarySerde<AccountRecord> accountSerde = new AvroBinarySerde<>(AccountRecord.getClassSchema());
@@ -66,8 +68,9 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
     private KeyValueStore<Bytes, byte[]> holdExpiry;
     private int partition;
 
-    LedgerProcessor(EngineConfig config, EngineSerdes serdes) {
+    LedgerProcessor(EngineConfig config, EngineSerdes serdes, LedgerMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.commandDeserializer = serdes.commands().deserializer();
         this.legDeserializer = serdes.legs().deserializer();
     }
@@ -99,6 +102,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
     // ---- commands ---------------------------------------------------------------------------------------------
 
     private void processCommand(Record<byte[], byte[]> record, RecordMetadata meta) {
+        metrics.commandReceived();
         CommandEnvelope envelope;
         Request request;
         try {
@@ -129,6 +133,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
             }
             RecordHeaders headers = new RecordHeaders(record.headers().toArray());
             headers.add(REROUTED_HEADER, Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
+            metrics.commandRerouted();
             context.forward(
                     new Record<Object, Object>(
                             envelope.getAccountId().getBytes(StandardCharsets.UTF_8),
@@ -148,19 +153,25 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
         DedupEntry seen = loadDedup(envelope.getRequestId());
         if (seen != null) {
             if (!Arrays.equals(Codec.bytes(seen.getFingerprint()), fingerprint)) {
+                metrics.requestIdReused();
                 AccountState current = loadAccount(accountId);
-                emit(outcome(
+                emitFirst(
                         envelope,
-                        OutcomeStatus.REJECTED,
-                        Reason.REQUEST_ID_REUSED,
-                        "request ID already used for a different command",
-                        current == null ? 0 : current.version(),
-                        List.of(Codec.snapshot(accountId, current)),
-                        now));
+                        outcome(
+                                envelope,
+                                OutcomeStatus.REJECTED,
+                                Reason.REQUEST_ID_REUSED,
+                                "request ID already used for a different command",
+                                current == null ? 0 : current.version(),
+                                List.of(Codec.snapshot(accountId, current)),
+                                now));
             } else if (seen.getStatus() == DedupStatus.COMPLETE) {
+                metrics.dedupHit(false);
                 Outcome replay =
                         Outcome.newBuilder(seen.getOutcome()).setReplay(true).build();
                 emit(replay);
+            } else {
+                metrics.dedupHit(true);
             }
             // PENDING: a cross-partition transfer in flight; its single final outcome is still to come.
             return;
@@ -187,7 +198,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
                     List.of(Codec.snapshot(accountId, source)),
                     now);
             remember(envelope.getRequestId(), fingerprint, DedupStatus.COMPLETE, outcome, now);
-            emit(outcome);
+            emitFirst(envelope, outcome);
             return;
         }
         List<LedgerEvent> events = ((Decision.Accepted) decision).events();
@@ -201,6 +212,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
         if (crossPartition) {
             Transfer t = (Transfer) request.command();
             remember(envelope.getRequestId(), fingerprint, DedupStatus.PENDING, outcome, now);
+            metrics.transferStarted();
             forwardLeg(
                     TransferLeg.newBuilder()
                             .setRequestId(envelope.getRequestId())
@@ -214,7 +226,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
                     t.toAccountId());
         } else {
             remember(envelope.getRequestId(), fingerprint, DedupStatus.COMPLETE, outcome, now);
-            emit(outcome);
+            emitFirst(envelope, outcome);
         }
     }
 
@@ -280,6 +292,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
                 .setAccounts(touched)
                 .setProcessedAtMs(now)
                 .build();
+        metrics.transferCompleted(false, now - pending.getRecordedAtMs());
         complete(leg.getRequestId(), pending, outcome);
     }
 
@@ -305,6 +318,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
                 .setAccounts(touched)
                 .setProcessedAtMs(now)
                 .build();
+        metrics.transferCompleted(true, now - pending.getRecordedAtMs());
         complete(leg.getRequestId(), pending, outcome);
     }
 
@@ -449,7 +463,19 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
                 .build();
     }
 
+    /** Emits the first outcome of a command and records its end-to-end latency (when the client stamped it). */
+    private void emitFirst(CommandEnvelope envelope, Outcome outcome) {
+        if (envelope.getSubmittedAtMs() > 0) {
+            metrics.endToEndLatency(outcome.getProcessedAtMs() - envelope.getSubmittedAtMs());
+        }
+        emit(outcome);
+    }
+
     private void emit(Outcome outcome) {
+        metrics.outcome(
+                outcome.getStatus().name(),
+                outcome.getReason() == null ? null : outcome.getReason().name(),
+                outcome.getReplay());
         context.forward(
                 new Record<Object, Object>(outcome.getReplyTo(), outcome, context.currentSystemTimeMs()),
                 LedgerTopology.OUTCOMES_SINK);
@@ -462,6 +488,7 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, String reason, String message) {
+        metrics.deadLetter(reason);
         DeadLetter letter = DeadLetter.newBuilder()
                 .setReason(reason)
                 .setErrorMessage(message)

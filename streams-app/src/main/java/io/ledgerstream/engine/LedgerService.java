@@ -8,11 +8,23 @@ import io.ledgerstream.schemas.TransferLeg;
 import io.ledgerstream.serde.AvroSerde;
 import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.RegistryClientConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -44,46 +56,127 @@ public final class LedgerService implements AutoCloseable {
             StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG),
             StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
 
+    /** Kafka client prefixes Kafka Streams understands; such keys are not given to the engine's own admin client. */
+    private static final List<String> STREAMS_CLIENT_PREFIXES = List.of(
+            StreamsConfig.PRODUCER_PREFIX,
+            StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.MAIN_CONSUMER_PREFIX,
+            StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+            StreamsConfig.ADMIN_CLIENT_PREFIX,
+            StreamsConfig.TOPIC_PREFIX);
+
+    /** Settings with a typed engine key; the {@code kafka.*} form is refused so there is one place to set them. */
+    private static final Map<String, String> TYPED_KEYS = Map.of(
+            StreamsConfig.APPLICATION_ID_CONFIG, EngineConfig.APPLICATION_ID,
+            StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, EngineConfig.BOOTSTRAP_SERVERS,
+            StreamsConfig.APPLICATION_SERVER_CONFIG, EngineConfig.APPLICATION_SERVER,
+            StreamsConfig.STATE_DIR_CONFIG, EngineConfig.STATE_DIR,
+            StreamsConfig.NUM_STREAM_THREADS_CONFIG, EngineConfig.NUM_STREAM_THREADS,
+            StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EngineConfig.COMMIT_INTERVAL_MS,
+            StreamsConfig.REPLICATION_FACTOR_CONFIG, EngineConfig.REPLICATION_FACTOR);
+
     private final EngineConfig config;
     private final RegistryClient registry;
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meters;
+    private final List<AutoCloseable> binders;
+    private final EngineHttpServer http;
 
-    private LedgerService(EngineConfig config, RegistryClient registry, KafkaStreams streams) {
+    private LedgerService(
+            EngineConfig config,
+            RegistryClient registry,
+            KafkaStreams streams,
+            PrometheusMeterRegistry meters,
+            List<AutoCloseable> binders,
+            EngineHttpServer http) {
         this.config = config;
         this.registry = registry;
         this.streams = streams;
+        this.meters = meters;
+        this.binders = binders;
+        this.http = http;
     }
 
     /**
-     * Verifies (or creates) topics and schemas, then starts the streams application. Returns once started; use
-     * {@link #awaitRunning} to wait for partitions to be assigned.
+     * Verifies (or creates) topics and schemas, binds the HTTP endpoints (unless {@code http.port=-1}), then starts the
+     * streams application. Returns once started; use {@link #awaitRunning} to wait for partitions to be assigned.
      */
     public static LedgerService start(EngineConfig config) {
         Objects.requireNonNull(config, "config");
         Properties props = streamsProperties(config);
+        LOG.info("engine starting: {}", config); // passwords and kafka.* values hidden
         try (Admin admin = Admin.create(adminProperties(config))) {
             TopicManager.ensure(admin, config);
         }
         RegistryClient registry = new RegistryClient(registryConfig(config));
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<AutoCloseable> binders = new ArrayList<>();
+        EngineHttpServer http = null;
         try {
             EngineSerdes serdes = serdes(registry, config.registryAutoRegister());
             checkSchemas(registry, config);
-            KafkaStreams streams = new KafkaStreams(LedgerTopology.build(config, serdes), props);
+            if (config.httpEnabled()) {
+                http = EngineHttpServer.bind(config);
+                props.put(
+                        StreamsConfig.APPLICATION_SERVER_CONFIG,
+                        http.advertised().host() + ":" + http.advertised().port());
+            }
+            KafkaStreams streams =
+                    new KafkaStreams(LedgerTopology.build(config, serdes, new MicrometerLedgerMetrics(meters)), props);
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; shutting the engine down (no record is skipped)", e);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
+            bindMeters(meters, streams, binders);
+            if (http != null) {
+                http.start(streams, meters);
+                LOG.info(
+                        "HTTP endpoints listening on {} (application.server={}:{})",
+                        http.address(),
+                        http.advertised().host(),
+                        http.advertised().port());
+            }
             streams.start();
             LOG.info(
                     "engine started: application.id={} partitions={} bootstrap={}",
                     config.applicationId(),
                     config.partitions(),
                     config.bootstrapServers());
-            return new LedgerService(config, registry, streams);
+            return new LedgerService(config, registry, streams, meters, binders, http);
         } catch (RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            closeAll(binders);
+            meters.close();
             registry.close();
             throw e;
+        }
+    }
+
+    /** Kafka Streams' own metrics (and its clients'), plus the JVM's, next to the engine's. */
+    private static void bindMeters(MeterRegistry meters, KafkaStreams streams, List<AutoCloseable> binders) {
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        binders.add(streamsMetrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        binders.add(gc);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("failed to close {}", c, e);
+            }
         }
     }
 
@@ -117,8 +210,11 @@ public final class LedgerService implements AutoCloseable {
 
     static RegistryClientConfig registryConfig(EngineConfig config) {
         Map<String, Object> registryProps = new HashMap<>();
-        registryProps.put("registry.url", config.registryUrl());
-        registryProps.put("registry.auto.register", config.registryAutoRegister());
+        registryProps.put(RegistryClientConfig.URL, config.registryUrl());
+        registryProps.put(RegistryClientConfig.AUTO_REGISTER, config.registryAutoRegister());
+        if (config.registryBasicAuthUserInfo() != null) {
+            registryProps.put(RegistryClientConfig.BASIC_AUTH_USER_INFO, config.registryBasicAuthUserInfo());
+        }
         return RegistryClientConfig.fromMap(registryProps);
     }
 
@@ -129,6 +225,10 @@ public final class LedgerService implements AutoCloseable {
             if (PROTECTED_KEYS.contains(key)) {
                 throw new IllegalArgumentException(EngineConfig.PASSTHROUGH_PREFIX + key
                         + " may not be overridden: the engine's exactly-once guarantee depends on it");
+            }
+            if (TYPED_KEYS.containsKey(key)) {
+                throw new IllegalArgumentException(
+                        EngineConfig.PASSTHROUGH_PREFIX + key + " is not allowed: set " + TYPED_KEYS.get(key));
             }
         }
         Properties p = new Properties();
@@ -147,8 +247,25 @@ public final class LedgerService implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The settings of the engine's own admin client (topic creation and verification): the {@code kafka.*} settings
+     * that are admin client settings (security, timeouts), then the {@code kafka.admin.*} ones, unprefixed. Settings
+     * for Kafka Streams' producer, consumers or topics are left out.
+     */
     static Map<String, Object> adminProperties(EngineConfig config) {
-        Map<String, Object> p = new HashMap<>(config.kafkaPassThrough());
+        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> passThrough = config.kafkaPassThrough();
+        passThrough.forEach((key, value) -> {
+            if (STREAMS_CLIENT_PREFIXES.stream().noneMatch(key::startsWith)
+                    && AdminClientConfig.configNames().contains(key)) {
+                p.put(key, value);
+            }
+        });
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+                p.put(key.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), value);
+            }
+        });
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         return p;
     }
@@ -189,10 +306,28 @@ public final class LedgerService implements AutoCloseable {
                 .toList();
     }
 
-    /** Stops processing, commits, and closes the stores (waits at most 30 s). */
+    /**
+     * The address the HTTP endpoints are bound to (with the actual port when {@code http.port=0}), or empty when they
+     * are disabled.
+     */
+    public Optional<InetSocketAddress> httpAddress() {
+        return Optional.ofNullable(http).map(EngineHttpServer::address);
+    }
+
+    /** The metrics registry behind {@code /metrics}. */
+    PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /** Stops processing, commits, and closes the stores (waits at most 30 s), then the HTTP endpoints. */
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        if (http != null) {
+            http.close();
+        }
+        closeAll(binders);
+        meters.close();
         registry.close();
         LOG.info("engine stopped");
     }

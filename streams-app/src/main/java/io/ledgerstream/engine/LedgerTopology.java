@@ -50,8 +50,21 @@ public final class LedgerTopology {
      * @return a new topology; not shared
      */
     public static Topology build(EngineConfig config, EngineSerdes serdes) {
+        return build(config, serdes, LedgerMetrics.NONE);
+    }
+
+    /**
+     * Builds the topology with a metrics recorder (the running service passes its Micrometer registry's).
+     *
+     * @param config validated engine configuration
+     * @param serdes registry-backed serdes of the topics' values
+     * @param metrics what the processor counts; thread-safe, shared by every task
+     * @return a new topology; not shared
+     */
+    static Topology build(EngineConfig config, EngineSerdes serdes, LedgerMetrics metrics) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(metrics, "metrics");
         ConsistentHashPartitioner<String, Object> byAccount = new ConsistentHashPartitioner<>(k -> k);
         Topology topology = new Topology();
         topology.addSource(
@@ -64,7 +77,8 @@ public final class LedgerTopology {
                 Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer(),
                 config.transferLegsTopic());
-        topology.addProcessor(PROCESSOR, () -> new LedgerProcessor(config, serdes), COMMANDS_SOURCE, LEGS_SOURCE);
+        topology.addProcessor(
+                PROCESSOR, () -> new LedgerProcessor(config, serdes, metrics), COMMANDS_SOURCE, LEGS_SOURCE);
 
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(

@@ -8,11 +8,14 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -22,8 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -43,6 +51,15 @@ import org.slf4j.LoggerFactory;
  * this class pre-binds them on loopback before it does, so nothing is reachable from other hosts. Clients use the
  * advertised host {@code localhost}.
  *
+ * <p><b>Security (opt-in):</b> {@link Builder#saslSsl()} starts the cluster with {@code SASL_SSL} on every listener,
+ * SCRAM-SHA-512 for clients and the standard ACL authorizer ({@code StandardAuthorizer}, {@code
+ * allow.everyone.if.no.acl.found=false}). Its TLS certificates ({@link TestTls}) are generated at start-up for {@code
+ * localhost}/{@code 127.0.0.1}. The broker's own principal {@code User:}{@value #BROKER_PRINCIPAL_NAME} authenticates
+ * with SASL/PLAIN on the inter-broker and controller connections (KRaft cannot use SCRAM before its metadata log holds
+ * the credentials) and is the only super user; {@link #admin()} connects as it. Clients get their own SCRAM users
+ * ({@link #createScramUser}) and settings ({@link #clientProperties(String, String)}). Without {@code saslSsl()} the
+ * cluster is PLAINTEXT without authorizer, as before.
+ *
  * <p><b>Storage:</b> the cluster's log and metadata directories live in a fresh temporary directory, deleted by {@link
  * #close()}.
  *
@@ -58,6 +75,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Upper bound for admin operations run by this class (topic creation, metadata checks). */
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Name of the broker's own principal ({@code User:broker}) on a {@link Builder#saslSsl()} cluster. */
+    public static final String BROKER_PRINCIPAL_NAME = "broker";
+
+    /** SCRAM iterations of users created by {@link #createScramUser}. */
+    public static final int SCRAM_ITERATIONS = 8192;
+
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     private final KafkaClusterTestKit cluster;
@@ -65,14 +88,33 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int brokerCount;
     private final String bootstrapServers;
     private final Duration startupTime;
+    private final Security security;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, Path baseDirectory, int brokerCount, Duration startupTime) {
+    private EmbeddedKafka(
+            KafkaClusterTestKit cluster, Path baseDirectory, int brokerCount, Duration startupTime, Security security) {
         this.cluster = cluster;
         this.baseDirectory = baseDirectory;
         this.brokerCount = brokerCount;
         this.bootstrapServers = cluster.bootstrapServers();
         this.startupTime = startupTime;
+        this.security = security;
+    }
+
+    /** TLS material and the broker principal's password of a SASL_SSL cluster. */
+    private record Security(TestTls tls, String brokerPassword) {
+        Map<String, Object> clientSettings(String mechanism, String loginModule, String user, String password) {
+            Map<String, Object> p = new LinkedHashMap<>(tls.clientTrustSettings());
+            p.put("security.protocol", SecurityProtocol.SASL_SSL.name);
+            p.put("sasl.mechanism", mechanism);
+            p.put("sasl.jaas.config", jaas(loginModule, user, password, false));
+            return p;
+        }
+    }
+
+    private static String jaas(String loginModule, String user, String password, boolean withUserEntry) {
+        return loginModule + " required username=\"" + user + "\" password=\"" + password + "\""
+                + (withUserEntry ? " user_" + user + "=\"" + password + "\"" : "") + ";";
     }
 
     /**
@@ -101,6 +143,135 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * Returns whether this cluster was started with {@link Builder#saslSsl()}.
+     *
+     * @return true for SASL_SSL with ACLs, false for PLAINTEXT without authorizer
+     */
+    public boolean isSecured() {
+        return security != null;
+    }
+
+    /**
+     * Returns the security protocol of the client listener.
+     *
+     * @return {@code SASL_SSL} or {@code PLAINTEXT}, never null
+     */
+    public SecurityProtocol securityProtocol() {
+        return security != null ? SecurityProtocol.SASL_SSL : SecurityProtocol.PLAINTEXT;
+    }
+
+    /**
+     * Returns the TLS material of a {@link Builder#saslSsl()} cluster (for example to give clients its truststore).
+     *
+     * @return the generated certificates and stores, never null
+     * @throws IllegalStateException if the cluster is not secured
+     */
+    public TestTls tls() {
+        return requireSecured().tls();
+    }
+
+    /**
+     * Returns the client settings of the super user: {@code bootstrap.servers} and, on a secured cluster, SASL_SSL as
+     * the broker principal {@code User:}{@value #BROKER_PRINCIPAL_NAME} (SASL/PLAIN) trusting the test CA. Use them for
+     * set-up only (topics, users, ACLs); tests of authorization use {@link #clientProperties(String, String)}.
+     *
+     * @return a new, modifiable map, never null
+     */
+    public Map<String, Object> superUserClientProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        if (security != null) {
+            p.putAll(security.clientSettings(
+                    "PLAIN",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule",
+                    BROKER_PRINCIPAL_NAME,
+                    security.brokerPassword()));
+        }
+        return p;
+    }
+
+    /**
+     * Returns the client settings of a SCRAM user of a secured cluster: {@code bootstrap.servers}, {@code
+     * security.protocol=SASL_SSL}, {@code sasl.mechanism=SCRAM-SHA-512}, its {@code sasl.jaas.config} and the
+     * truststore of the test CA.
+     *
+     * @param user the SCRAM user name, not null
+     * @param password its password, not null
+     * @return a new, modifiable map, never null
+     * @throws IllegalStateException if the cluster is not secured
+     */
+    public Map<String, Object> clientProperties(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(requireSecured()
+                .clientSettings(
+                        ScramMechanism.SCRAM_SHA_512.mechanismName(),
+                        "org.apache.kafka.common.security.scram.ScramLoginModule",
+                        user,
+                        password));
+        return p;
+    }
+
+    /**
+     * Creates (or updates) a SCRAM-SHA-512 user with Admin {@code alterUserScramCredentials} and waits until the broker
+     * accepts its credentials.
+     *
+     * @param user the user name, not null; its principal is {@code User:<user>}
+     * @param password its password, not null
+     * @throws IllegalStateException if the cluster is not secured or the user cannot be created within {@link
+     *     #ADMIN_TIMEOUT}
+     */
+    public void createScramUser(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        requireSecured();
+        ensureOpen();
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password)))
+                    .all()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not create SCRAM user " + user + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Creating SCRAM user " + user + " did not finish within " + ADMIN_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating SCRAM user " + user, e);
+        }
+        // the broker learns the credential from the metadata log, shortly after the controller committed it
+        Map<String, Object> props = clientProperties(user, password);
+        Await.await(ADMIN_TIMEOUT, "the broker accepts the SCRAM credentials of " + user, () -> canAuthenticate(props));
+    }
+
+    private static boolean canAuthenticate(Map<String, Object> props) {
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster().clusterId().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SaslAuthenticationException) {
+                return false;
+            }
+            throw new IllegalStateException("Unexpected failure while authenticating: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while authenticating", e);
+        }
+    }
+
+    private Security requireSecured() {
+        if (security == null) {
+            throw new IllegalStateException(
+                    "Kafka cluster at " + bootstrapServers + " is PLAINTEXT; start it with builder().saslSsl()");
+        }
+        return security;
     }
 
     /**
@@ -150,12 +321,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates a new admin client connected to this cluster. The caller closes it.
+     * Creates a new admin client connected to this cluster, as the super user on a secured cluster ({@link
+     * #superUserClientProperties()}). The caller closes it.
      *
      * @return a new admin client, never null
      */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        return Admin.create(superUserClientProperties());
     }
 
     /**
@@ -239,7 +411,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedKafka[bootstrapServers=" + bootstrapServers + ", brokers=" + brokerCount + "]";
+        return "EmbeddedKafka[bootstrapServers=" + bootstrapServers + ", brokers=" + brokerCount + ", protocol="
+                + securityProtocol() + "]";
     }
 
     private static short replicationFactorFor(int brokers) {
@@ -333,6 +506,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         public static final int MAX_BROKERS = 9;
 
         private int brokers = 1;
+        private boolean saslSsl;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
         private Builder() {}
@@ -348,6 +522,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 throw new IllegalArgumentException("brokers must be between 1 and " + MAX_BROKERS + ", was " + brokers);
             }
             this.brokers = brokers;
+            return this;
+        }
+
+        /**
+         * Secures the cluster: SASL_SSL on every listener, SCRAM-SHA-512 for clients, the standard ACL authorizer with
+         * {@code allow.everyone.if.no.acl.found=false} and {@code User:}{@value #BROKER_PRINCIPAL_NAME} as the only super
+         * user (see the class comment). The certificates are generated at {@link #start()}; a property added with
+         * {@link #brokerProperty} still overrides any of these settings.
+         *
+         * @return this builder
+         */
+        public Builder saslSsl() {
+            this.saslSsl = true;
             return this;
         }
 
@@ -376,7 +563,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         /**
          * Returns the broker properties that {@link #start()} will apply: this class's defaults overridden by the
-         * properties added to this builder.
+         * properties added to this builder. The security settings of {@link #saslSsl()} are not included: they name
+         * files and passwords generated at start-up.
          *
          * @return a new, modifiable map in a stable order, never null
          */
@@ -413,6 +601,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create a data directory for the embedded Kafka cluster", e);
             }
+            // TestKitNodes only accepts PLAINTEXT and SASL_PLAINTEXT; a SASL_SSL cluster keeps the default and
+            // overrides listener.security.protocol.map instead (KafkaClusterTestKit only sets it when absent)
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(brokers)
@@ -420,10 +610,17 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setBaseDirectory(baseDirectory)
                     .build();
             KafkaClusterTestKit cluster = null;
+            Security security = null;
             try {
                 KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
                 bindListenersToLoopback(builder, nodes);
-                effectiveBrokerProperties().forEach(builder::setConfigProp);
+                Map<String, String> props = new LinkedHashMap<>();
+                if (saslSsl) {
+                    security = newSecurity(baseDirectory);
+                    props.putAll(securityProperties(nodes, security));
+                }
+                props.putAll(effectiveBrokerProperties());
+                props.forEach(builder::setConfigProp);
                 cluster = builder.build();
                 cluster.format();
                 cluster.startup();
@@ -438,13 +635,59 @@ public final class EmbeddedKafka implements AutoCloseable {
                         "Embedded Kafka cluster with " + brokers + " broker(s) failed to start", e);
             }
             Duration startupTime = Duration.ofNanos(System.nanoTime() - start);
-            EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory, brokers, startupTime);
+            EmbeddedKafka kafka = new EmbeddedKafka(cluster, baseDirectory, brokers, startupTime, security);
             LOG.info(
-                    "Kafka cluster with {} broker(s) started at {} in {} ms",
+                    "Kafka cluster with {} broker(s) started at {} ({}) in {} ms",
                     brokers,
                     kafka.bootstrapServers(),
+                    kafka.securityProtocol(),
                     startupTime.toMillis());
             return kafka;
+        }
+
+        private static Security newSecurity(Path baseDirectory) {
+            Path dir = baseDirectory.resolve("tls");
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create " + dir, e);
+            }
+            byte[] secret = new byte[16];
+            new SecureRandom().nextBytes(secret);
+            return new Security(TestTls.generate(dir), HexFormat.of().formatHex(secret));
+        }
+
+        /**
+         * The broker settings of a SASL_SSL cluster. Clients authenticate with SCRAM-SHA-512 on the broker listener;
+         * the broker principal authenticates with PLAIN (inter-broker and controller connections), whose JAAS entry
+         * knows that one user only, so no client can log in with PLAIN.
+         */
+        private static Map<String, String> securityProperties(TestKitNodes nodes, Security security) {
+            String brokerListener = nodes.brokerListenerName().value().toLowerCase(Locale.ROOT);
+            String controllerListener = nodes.controllerListenerName().value().toLowerCase(Locale.ROOT);
+            String plain = jaas(
+                    "org.apache.kafka.common.security.plain.PlainLoginModule",
+                    BROKER_PRINCIPAL_NAME,
+                    security.brokerPassword(),
+                    true);
+            Map<String, String> p = new LinkedHashMap<>(security.tls().brokerSettings());
+            p.put(
+                    "listener.security.protocol.map",
+                    nodes.brokerListenerName().value() + ":" + SecurityProtocol.SASL_SSL.name + ","
+                            + nodes.controllerListenerName().value() + ":" + SecurityProtocol.SASL_SSL.name);
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+            p.put("listener.name." + controllerListener + ".sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            p.put("listener.name." + brokerListener + ".plain.sasl.jaas.config", plain);
+            p.put("listener.name." + controllerListener + ".plain.sasl.jaas.config", plain);
+            p.put(
+                    "listener.name." + brokerListener + ".scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("allow.everyone.if.no.acl.found", "false");
+            p.put("super.users", "User:" + BROKER_PRINCIPAL_NAME);
+            return p;
         }
 
         private static void closeQuietly(KafkaClusterTestKit cluster) {
