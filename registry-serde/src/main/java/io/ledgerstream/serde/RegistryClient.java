@@ -93,11 +93,12 @@ public final class RegistryClient implements AutoCloseable {
     public RegistryClient(RegistryClientConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.baseUrl = config.url().toString();
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        config.sslContext().ifPresent(builder::sslContext);
+        this.http = builder.build();
         this.authorization = config.basicAuthUserInfo()
                 .map(password -> "Basic "
                         + Base64.getEncoder().encodeToString(password.value().getBytes(StandardCharsets.UTF_8)));

@@ -69,6 +69,15 @@ public final class RegistryClientConfig {
     /** Credentials for HTTP basic authentication, {@code user:password}. */
     public static final String BASIC_AUTH_USER_INFO = "registry.basic.auth.user.info";
 
+    /** Trust store for an https registry whose certificate the JVM's default trust store does not cover. */
+    public static final String SSL_TRUSTSTORE_LOCATION = "registry.ssl.truststore.location";
+
+    /** Password of {@value #SSL_TRUSTSTORE_LOCATION}. */
+    public static final String SSL_TRUSTSTORE_PASSWORD = "registry.ssl.truststore.password";
+
+    /** Type of {@value #SSL_TRUSTSTORE_LOCATION}: PKCS12 or JKS. */
+    public static final String SSL_TRUSTSTORE_TYPE = "registry.ssl.truststore.type";
+
     private final URI url;
     private final int requestTimeoutMs;
     private final int retriesMax;
@@ -77,6 +86,9 @@ public final class RegistryClientConfig {
     private final boolean autoRegister;
     private final int cacheEntriesMax;
     private final Password basicAuthUserInfo;
+    private final String truststoreLocation;
+    private final Password truststorePassword;
+    private final String truststoreType;
 
     private RegistryClientConfig(AbstractConfig parsed) {
         this.url = URI.create(stripTrailingSlashes(parsed.getString(URL)));
@@ -87,6 +99,9 @@ public final class RegistryClientConfig {
         this.autoRegister = parsed.getBoolean(AUTO_REGISTER);
         this.cacheEntriesMax = parsed.getInt(CACHE_ENTRIES_MAX);
         this.basicAuthUserInfo = parsed.getPassword(BASIC_AUTH_USER_INFO);
+        this.truststoreLocation = parsed.getString(SSL_TRUSTSTORE_LOCATION);
+        this.truststorePassword = parsed.getPassword(SSL_TRUSTSTORE_PASSWORD);
+        this.truststoreType = parsed.getString(SSL_TRUSTSTORE_TYPE);
         if (retryBackoffMaxMs < retryBackoffInitialMs) {
             throw new ConfigException(
                     RETRY_BACKOFF_MAX_MS,
@@ -164,7 +179,27 @@ public final class RegistryClientConfig {
                         new UserInfoValidator(),
                         Importance.MEDIUM,
                         "Credentials for HTTP basic authentication as user:password. Unset: no authentication."
-                                + " Never logged.");
+                                + " Never logged.")
+                .define(
+                        SSL_TRUSTSTORE_LOCATION,
+                        Type.STRING,
+                        null,
+                        Importance.MEDIUM,
+                        "Trust store file for an https registry. Unset: the JVM's default trust store. Host names"
+                                + " are always verified.")
+                .define(
+                        SSL_TRUSTSTORE_PASSWORD,
+                        Type.PASSWORD,
+                        null,
+                        Importance.MEDIUM,
+                        "Password of the trust store. Never logged.")
+                .define(
+                        SSL_TRUSTSTORE_TYPE,
+                        Type.STRING,
+                        "PKCS12",
+                        ConfigDef.ValidString.in("PKCS12", "JKS"),
+                        Importance.LOW,
+                        "Type of the trust store.");
     }
 
     /**
@@ -260,6 +295,32 @@ public final class RegistryClientConfig {
      */
     public Optional<Password> basicAuthUserInfo() {
         return Optional.ofNullable(basicAuthUserInfo);
+    }
+
+    /**
+     * Returns the TLS context that trusts the configured trust store, or empty to use the JVM default.
+     *
+     * @return a new context each call, or empty when {@value #SSL_TRUSTSTORE_LOCATION} is unset
+     * @throws ConfigException naming {@value #SSL_TRUSTSTORE_LOCATION} if the store cannot be read
+     */
+    public Optional<javax.net.ssl.SSLContext> sslContext() {
+        if (truststoreLocation == null) {
+            return Optional.empty();
+        }
+        char[] password =
+                truststorePassword == null ? null : truststorePassword.value().toCharArray();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(truststoreLocation))) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance(truststoreType);
+            store.load(in, password);
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return Optional.of(context);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new ConfigException(SSL_TRUSTSTORE_LOCATION, truststoreLocation, "cannot load trust store: " + e);
+        }
     }
 
     /** Returns the settings, with the credentials hidden. */

@@ -32,11 +32,15 @@ class RegistryClientTest {
         stub.close();
     }
 
+    /**
+     * A client for tests of answers, not of time-outs: its request timeout is generous so a loaded machine never
+     * turns a slow answer into a spurious timeout (the timeout tests build their own client).
+     */
     private RegistryClient client(int retries) {
         return new RegistryClient(RegistryClientConfig.builder(stub.url())
                 .retriesMax(retries)
                 .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
-                .requestTimeout(Duration.ofMillis(500))
+                .requestTimeout(Duration.ofSeconds(10))
                 .build());
     }
 

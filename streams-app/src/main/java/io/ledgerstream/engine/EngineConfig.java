@@ -202,6 +202,26 @@ public final class EngineConfig extends AbstractConfig {
                     "Schema registry HTTP basic-auth credentials, user:password. Unset: no authentication. A secret:"
                             + " never logged or shown in error messages.")
             .define(
+                    io.ledgerstream.serde.RegistryClientConfig.SSL_TRUSTSTORE_LOCATION,
+                    Type.STRING,
+                    null,
+                    Importance.MEDIUM,
+                    "Trust store file for an https schema registry. Unset: the JVM's default trust store. Host names"
+                            + " are always verified.")
+            .define(
+                    io.ledgerstream.serde.RegistryClientConfig.SSL_TRUSTSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    null,
+                    Importance.MEDIUM,
+                    "Password of the registry trust store. A secret: never logged.")
+            .define(
+                    io.ledgerstream.serde.RegistryClientConfig.SSL_TRUSTSTORE_TYPE,
+                    Type.STRING,
+                    "PKCS12",
+                    ConfigDef.ValidString.in("PKCS12", "JKS"),
+                    Importance.LOW,
+                    "Type of the registry trust store.")
+            .define(
                     HTTP_PORT,
                     Type.INT,
                     -1,

@@ -215,6 +215,15 @@ public final class LedgerService implements AutoCloseable {
         if (config.registryBasicAuthUserInfo() != null) {
             registryProps.put(RegistryClientConfig.BASIC_AUTH_USER_INFO, config.registryBasicAuthUserInfo());
         }
+        for (String key : List.of(
+                RegistryClientConfig.SSL_TRUSTSTORE_LOCATION,
+                RegistryClientConfig.SSL_TRUSTSTORE_PASSWORD,
+                RegistryClientConfig.SSL_TRUSTSTORE_TYPE)) {
+            Object value = config.values().get(key);
+            if (value != null) {
+                registryProps.put(key, value);
+            }
+        }
         return RegistryClientConfig.fromMap(registryProps);
     }
 
