@@ -374,7 +374,14 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
         }
         for (Bytes key : due) {
             dedupExpiry.delete(key);
-            dedup.delete(TimeIndex.entry(key));
+            String requestId = TimeIndex.entry(key);
+            DedupEntry entry = loadDedup(requestId);
+            if (entry != null && entry.getStatus() == DedupStatus.PENDING) {
+                // a transfer still in flight keeps its entry (its last leg needs it); look again one retention later
+                dedupExpiry.put(TimeIndex.key(now, requestId), new byte[0]);
+            } else {
+                dedup.delete(requestId);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package io.ledgerstream.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ledgerstream.core.ConsistentHash;
+import io.ledgerstream.schemas.AccountSnapshot;
 import io.ledgerstream.schemas.CommandEnvelope;
 import io.ledgerstream.schemas.DeadLetter;
 import io.ledgerstream.schemas.Deposit;
@@ -10,6 +11,7 @@ import io.ledgerstream.schemas.LedgerEvent;
 import io.ledgerstream.schemas.LegKind;
 import io.ledgerstream.schemas.OpenAccount;
 import io.ledgerstream.schemas.Outcome;
+import io.ledgerstream.schemas.OutcomeStatus;
 import io.ledgerstream.schemas.Transfer;
 import io.ledgerstream.schemas.TransferDebited;
 import io.ledgerstream.schemas.TransferLeg;
@@ -19,6 +21,7 @@ import io.ledgerstream.testkit.EmbeddedRegistry;
 import io.ledgerstream.testkit.LedgerstreamTestEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,7 @@ class LedgerTopologyRoutingTest {
     private TestOutputTopic<String, Outcome> outcomes;
     private TestOutputTopic<String, LedgerEvent> events;
     private TestOutputTopic<String, TransferLeg> legs;
+    private TestInputTopic<String, TransferLeg> legsIn;
     private TestOutputTopic<byte[], DeadLetter> deadLetters;
 
     LedgerTopologyRoutingTest(EmbeddedRegistry registry) {
@@ -75,7 +79,11 @@ class LedgerTopologyRoutingTest {
                 EngineConfig.PARTITIONS,
                 Integer.toString(PARTITIONS),
                 EngineConfig.OUTCOME_PARTITIONS,
-                "1"));
+                "1",
+                EngineConfig.DEDUP_RETENTION_MS,
+                Long.toString(Duration.ofHours(1).toMillis()),
+                EngineConfig.DEDUP_PURGE_INTERVAL_MS,
+                "1000"));
         Properties props = LedgerService.streamsProperties(config);
         props.put(
                 StreamsConfig.STATE_DIR_CONFIG,
@@ -98,6 +106,10 @@ class LedgerTopologyRoutingTest {
                 config.eventsTopic(),
                 Serdes.String().deserializer(),
                 serdes.events().deserializer());
+        legsIn = driver.createInputTopic(
+                config.transferLegsTopic(),
+                new StringSerializer(),
+                serdes.legs().serializer());
         legs = driver.createOutputTopic(
                 config.transferLegsTopic(),
                 Serdes.String().deserializer(),
@@ -178,6 +190,33 @@ class LedgerTopologyRoutingTest {
                 .as("its single final outcome is still to come")
                 .isTrue();
         assertThat(events.isEmpty()).as("a retry never debits twice").isTrue();
+    }
+
+    @Test
+    void shouldKeepAPendingTransferPastTheDedupRetentionAndCompleteItWhenItsLegArrives() {
+        String local = accountOn(0, "local");
+        String remote = accountOn(1, "remote");
+        commands.pipeInput(local, envelope(local, new OpenAccount("EUR", 0L)));
+        commands.pipeInput(local, envelope(local, new Deposit(100L, "EUR")));
+        CommandEnvelope transfer = envelope(local, new Transfer(remote, 40L, "EUR"));
+        commands.pipeInput(local, transfer);
+        outcomes.readValuesToList();
+        TransferLeg credit = legs.readValuesToList().get(0);
+
+        driver.advanceWallClockTime(Duration.ofHours(2)); // two retentions: purges run, the transfer is in flight
+
+        TransferLeg settled = TransferLeg.newBuilder(credit)
+                .setKind(LegKind.SETTLED)
+                .setDestination(new AccountSnapshot(remote, 2L, 40L, 40L, "EUR"))
+                .build();
+        legsIn.pipeInput(local, settled);
+        List<Outcome> done = outcomes.readValuesToList();
+        assertThat(done).hasSize(1);
+        assertThat(done.get(0).getRequestId()).isEqualTo(transfer.getRequestId());
+        assertThat(done.get(0).getStatus()).isEqualTo(OutcomeStatus.ACCEPTED);
+        assertThat(done.get(0).getAccounts())
+                .extracting(a -> a.getAccountId() + "=" + a.getBalance())
+                .containsExactly(local + "=60", remote + "=40");
     }
 
     private static String accountOn(int partition, String prefix) {
