@@ -1,0 +1,92 @@
+package io.ledgerstream.bench;
+
+import io.ledgerstream.audit.AuditOptions;
+import io.ledgerstream.audit.AuditReport;
+import io.ledgerstream.audit.Auditor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The audit target: the audit replayer ({@link Auditor}: read_committed read of the events topic, decode, replay
+ * through {@code evolve}, check every invariant) against a raw read_committed consumer reading the same topic to the
+ * same end, alternating {@code rounds} times; the medians are compared. The audit's verdict is recorded too: the
+ * benchmark's own ledger must pass it.
+ *
+ * <p>Not thread-safe: one controlling thread.
+ */
+final class AuditBench {
+
+    /** Most rounds of each side. */
+    static final int ROUNDS_MAX = 9;
+
+    private AuditBench() {}
+
+    static Results.AuditReplay measure(
+            Environment env,
+            String eventsTopic,
+            RawCeiling ceiling,
+            ResourceMonitor monitor,
+            int rounds,
+            Duration timeout) {
+        Objects.requireNonNull(env, "env");
+        if (rounds < 1 || rounds > ROUNDS_MAX) {
+            throw new IllegalArgumentException("rounds must be in [1, " + ROUNDS_MAX + "], was " + rounds);
+        }
+        List<Double> raw = new ArrayList<>();
+        List<Double> audit = new ArrayList<>();
+        List<String> verdicts = new ArrayList<>();
+        long events = 0;
+        long findings = 0;
+        long rawRecords = 0;
+        for (int i = 0; i < rounds; i++) {
+            Results.RawConsumer r = ceiling.consumeAll(eventsTopic, timeout, Long.MAX_VALUE, monitor);
+            raw.add(r.recordsPerSec());
+            rawRecords = r.records();
+            AuditOptions options = AuditOptions.builder(env.bootstrapServers(), env.registryUrl())
+                    .eventsTopic(eventsTopic)
+                    .outcomesTopic(null)
+                    .timeoutMs(timeout.toMillis())
+                    .build();
+            long start = System.nanoTime();
+            AuditReport report = new Auditor(options).run();
+            long nanos = System.nanoTime() - start;
+            events = report.counts().events();
+            findings = report.findings().size();
+            verdicts.add(report.status().name());
+            audit.add(ResultMath.perSecond(events, nanos));
+        }
+        Double rawMedian = median(raw);
+        Double auditMedian = median(audit);
+        return new Results.AuditReplay(
+                eventsTopic,
+                rounds,
+                rawRecords,
+                events,
+                ResultMath.round(rawMedian, 1),
+                ResultMath.round(auditMedian, 1),
+                ResultMath.round(ResultMath.ratio(auditMedian, rawMedian), 4),
+                round(raw),
+                round(audit),
+                verdicts,
+                findings);
+    }
+
+    static Double median(List<Double> values) {
+        List<Double> v = values.stream().filter(Objects::nonNull).sorted().toList();
+        if (v.isEmpty()) {
+            return null;
+        }
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static List<Double> round(List<Double> values) {
+        List<Double> out = new ArrayList<>();
+        for (Double d : values) {
+            out.add(ResultMath.round(d, 1));
+        }
+        return out;
+    }
+}
