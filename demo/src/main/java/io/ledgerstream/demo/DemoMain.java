@@ -1,5 +1,8 @@
 package io.ledgerstream.demo;
 
+import io.ledgerstream.audit.AuditOptions;
+import io.ledgerstream.audit.AuditReport;
+import io.ledgerstream.audit.Auditor;
 import io.ledgerstream.core.ConsistentHash;
 import io.ledgerstream.engine.EngineConfig;
 import io.ledgerstream.engine.LedgerService;
@@ -87,6 +90,18 @@ public final class DemoMain {
                 engine.awaitRunning(WAIT);
                 out.printf("  engine   running: %d partitions, exactly_once_v2%n%n", PARTITIONS);
                 runWorkload(config, kafka, registryClient, registry.url());
+                out.println();
+                out.println("audit: rebuilding every account from the event log with the engine's own evolve():");
+                AuditReport report = Auditor.run(AuditOptions.builder(kafka.bootstrapServers(), registry.url())
+                        .eventsTopic(config.eventsTopic())
+                        .outcomesTopic(config.outcomesTopic())
+                        .compareLive(config.applicationId())
+                        .inFlightGraceMs(0)
+                        .build());
+                out.print(report.toText());
+                if (!report.passed()) {
+                    throw new IllegalStateException("the audit found violations");
+                }
             }
         }
         out.printf("%ndemo finished in %.1f s; everything was shut down.%n", (System.nanoTime() - started) / 1e9);

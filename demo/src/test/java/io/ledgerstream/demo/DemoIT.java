@@ -26,6 +26,10 @@ class DemoIT {
                 .contains("REJECTED REQUEST_ID_REUSED")
                 .containsPattern("alice\\s+55.00 EUR\\s+\\(version 7, held 0.00\\)")
                 .contains("10 ledger events")
+                .contains("ledgerstream audit: PASS")
+                .containsPattern("PASS\\s+HASH_CHAIN")
+                .containsPattern("PASS\\s+CONSERVATION")
+                .contains("3 accounts compared, 0 differ")
                 .contains("everything was shut down");
     }
 }
