@@ -167,13 +167,25 @@ final class LedgerProcessor implements Processor<byte[], byte[], Object, Object>
                                 now));
             } else if (seen.getStatus() == DedupStatus.COMPLETE) {
                 metrics.dedupHit(false);
-                Outcome replay =
-                        Outcome.newBuilder(seen.getOutcome()).setReplay(true).build();
+                // the replay goes to whoever retried (a new client may retry for a crashed one)
+                Outcome replay = Outcome.newBuilder(seen.getOutcome())
+                        .setReplay(true)
+                        .setReplyTo(envelope.getReplyTo())
+                        .build();
                 emit(replay);
             } else {
                 metrics.dedupHit(true);
+                // PENDING: a cross-partition transfer in flight; its single final outcome is still to come, and it
+                // goes to the latest retrier's reply target (the original sender may be gone)
+                if (!seen.getOutcome().getReplyTo().equals(envelope.getReplyTo())) {
+                    DedupEntry redirected = DedupEntry.newBuilder(seen)
+                            .setOutcome(Outcome.newBuilder(seen.getOutcome())
+                                    .setReplyTo(envelope.getReplyTo())
+                                    .build())
+                            .build();
+                    dedup.put(envelope.getRequestId(), dedupSerde.encode(redirected));
+                }
             }
-            // PENDING: a cross-partition transfer in flight; its single final outcome is still to come.
             return;
         }
 

@@ -124,9 +124,15 @@ public final class LedgerService implements AutoCloseable {
             }
             KafkaStreams streams =
                     new KafkaStreams(LedgerTopology.build(config, serdes, new MicrometerLedgerMetrics(meters)), props);
+            ThreadFailurePolicy failures = new ThreadFailurePolicy(System::currentTimeMillis);
             streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("stream thread failed; shutting the engine down (no record is skipped)", e);
-                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                StreamThreadExceptionResponse response = failures.onFailure(e);
+                if (response == StreamThreadExceptionResponse.SHUTDOWN_CLIENT) {
+                    LOG.error("stream thread failed; shutting the engine down (no record is skipped)", e);
+                } else {
+                    LOG.warn("stream thread failed; replacing it: its tasks resume from the last commit", e);
+                }
+                return response;
             });
             streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
             bindMeters(meters, streams, binders);

@@ -129,6 +129,23 @@ class LedgerTopologyTest {
     }
 
     @Test
+    void shouldSendTheReplayToTheClientThatRetried() {
+        submit(envelope("alice", new OpenAccount("EUR", 0L)));
+        CommandEnvelope deposit = envelope("alice", new Deposit(500L, "EUR"));
+        submit(deposit);
+        commands.pipeInput(
+                "alice",
+                CommandEnvelope.newBuilder(deposit).setReplyTo("client-2").build());
+        List<org.apache.kafka.streams.test.TestRecord<String, Outcome>> replays = outcomes.readRecordsToList();
+        assertThat(replays).hasSize(1);
+        assertThat(replays.get(0).key())
+                .as("keyed, so partitioned, by the retrier")
+                .isEqualTo("client-2");
+        assertThat(replays.get(0).value().getReplay()).isTrue();
+        assertThat(replays.get(0).value().getReplyTo()).isEqualTo("client-2");
+    }
+
+    @Test
     void shouldRejectARequestIdReusedWithADifferentPayload() {
         submit(envelope("alice", new OpenAccount("EUR", 0L)));
         CommandEnvelope deposit = envelope("alice", new Deposit(500L, "EUR"));
