@@ -243,6 +243,10 @@ final class FaultScenario implements AutoCloseable {
                         + engine.firstLogLine("InvariantViolation") + "; see " + engine.logFile());
             }
             String cause = engine.firstLogLineAfter(ENGINE_STOPPING, "Caused by: ");
+            if (!restartFailedEngines) {
+                throw new AssertionError("engine " + instance + " stopped for good (Kafka Streams state ERROR): "
+                        + cause + "; see " + engine.logFile());
+            }
             livenessRestarts.add(instance + " (" + cause + ")");
             LOG.warn(
                     "{}: engine {} went to ERROR ({}); restarting it like a liveness probe would",
@@ -262,6 +266,9 @@ final class FaultScenario implements AutoCloseable {
 
     /** Engines restarted because they went to ERROR (see {@link #checkNoEngineDied()}). */
     final List<String> livenessRestarts = new ArrayList<>();
+
+    /** Whether an engine that went to ERROR is restarted (true) or fails the test (false). */
+    boolean restartFailedEngines = true;
 
     /** Settles every workload, reads the committed logs and checks the history. */
     CheckReport settleAndCheck() {

@@ -22,19 +22,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Minimal reproduction of an engine bug found while designing the client-crash scenario: a retry of a decided
- * request sent by <i>another</i> client (another client ID, so another reply target) is answered with a replay
- * addressed to the <i>first</i> client's reply target, so the retrying client never hears back and times out. The
- * SDK tells callers to do exactly this ("Resubmit the same Command with another client to learn its outcome").
+ * Regression test for an engine bug found while designing the client-crash scenario: a retry of a decided request
+ * sent by <i>another</i> client (another client ID, so another reply target) was answered with a replay addressed to
+ * the <i>first</i> client's reply target, so the retrying client never heard back and timed out, although the SDK
+ * tells callers to do exactly this ("Resubmit the same Command with another client to learn its outcome"). Safety
+ * held (the command was applied once); the retry's liveness did not.
  *
- * <p>Safety holds (the command is applied once); liveness of the retry does not. Proposed fix in {@code
- * LedgerProcessor.decide}: build the replay with {@code setReplyTo(envelope.getReplyTo())} (the retried envelope's
- * reply target). A retry of a cross-partition transfer still {@code PENDING} has the same problem: its final outcome
- * goes only to the reply target stored with the pending entry; the dedup entry should also remember the reply
- * targets of retries and the final outcome be sent (as a replay) to each.
- *
- * <p>Run it with {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}; it fails with a {@code
- * LedgerTimeoutException} until the engine is fixed.
+ * <p>Fixed in {@code LedgerProcessor.decide}: a replay now carries the retried envelope's reply target, and a retry of
+ * a cross-partition transfer still {@code PENDING} redirects its final outcome to the latest retrier. See
+ * docs/reliability.md, "Findings".
  */
 @ExtendWith(LedgerstreamTestEnvironment.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
