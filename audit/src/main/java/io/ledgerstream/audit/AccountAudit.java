@@ -5,6 +5,8 @@ import io.ledgerstream.core.AccountState;
 /** The audit's running view of one account. Owned by one shard; not thread-safe. */
 final class AccountAudit {
     final String accountId;
+    /** The account ID's number in the shard's {@link StringPool}. */
+    final int nameId;
 
     /** The partition that owns the account (consistent hash), or -1 if the partition count is unknown. */
     int ownerPartition = -1;
@@ -40,7 +42,8 @@ final class AccountAudit {
     /** An event after the as-of time was seen: asOfState is final. */
     boolean asOfFrozen;
 
-    AccountAudit(String accountId) {
+    AccountAudit(String accountId, int nameId) {
         this.accountId = accountId;
+        this.nameId = nameId;
     }
 }

@@ -155,7 +155,7 @@ public final class AuditMain implements Callable<Integer> {
             names = "--threads",
             paramLabel = "N",
             defaultValue = "0",
-            description = "Replay threads; 0 = one per processor beyond the first (default: ${DEFAULT-VALUE}).")
+            description = "Replay threads; 0 = one per processor (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(

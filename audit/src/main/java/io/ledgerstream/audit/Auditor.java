@@ -44,7 +44,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Runs an audit against a Kafka cluster: reads the events topic over the range (and the whole outcomes topic) with
  * {@code isolation.level=read_committed}, up to the end offsets captured when it starts, decodes each record once
- * through the registry and feeds a {@link LedgerAudit} whose shards replay on their own threads.
+ * through the registry ({@link EventDecoder} for events) and feeds a {@link LedgerAudit} whose shards replay on their own threads.
  *
  * <p>One thread reads (large fetches, all partitions assigned, no consumer group) and hands each poll's records to
  * the replay threads over bounded queues, routed by record key so that all events of an account go to one thread in
@@ -222,7 +222,7 @@ public final class Auditor {
                 options.maxFindings());
         int threads = options.threads() > 0
                 ? options.threads()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+                : Runtime.getRuntime().availableProcessors(); // the reader mostly waits for fetches
         threads = Math.max(1, Math.min(threads, eventParts.size()));
         long expectedEvents = 0;
         for (TopicPartition tp : eventParts) {
@@ -471,14 +471,14 @@ public final class Auditor {
         final Thread thread;
         private final ReplayShard shard;
         private final String eventsTopic;
-        private final AvroDeserializer<io.ledgerstream.schemas.LedgerEvent> events;
+        private final EventDecoder events;
         private final AvroDeserializer<Outcome> outcomes;
         private final Set<String> accounts;
 
         Worker(ReplayShard shard, RegistryClient registry, String eventsTopic) {
             this.shard = shard;
             this.eventsTopic = eventsTopic;
-            this.events = new AvroDeserializer<>(registry, io.ledgerstream.schemas.LedgerEvent.class, false);
+            this.events = new EventDecoder(registry);
             this.outcomes = new AvroDeserializer<>(registry, Outcome.class, false);
             this.accounts = options.accounts();
             this.thread = new Thread(
@@ -519,12 +519,11 @@ public final class Auditor {
             }
             LedgerEvent event;
             try {
-                io.ledgerstream.schemas.LedgerEvent avro = events.deserialize(record.topic(), record.value());
-                if (avro == null) {
+                event = events.decode(record.topic(), record.value());
+                if (event == null) {
                     shard.onUndecodable(record.topic(), record.partition(), record.offset(), "a record without value");
                     return;
                 }
-                event = Codec.toCore(avro);
             } catch (RegistryUnavailableException | RegistryRequestException e) {
                 throw new AuditException(
                         "the schema registry at " + options.registryUrl() + " failed: " + e.getMessage(), e);

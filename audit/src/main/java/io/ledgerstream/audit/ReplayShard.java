@@ -103,7 +103,7 @@ final class ReplayShard {
         findings.check(Invariant.DECODE);
         AccountAudit account = accounts.get(accountId);
         if (account == null) {
-            account = new AccountAudit(accountId);
+            account = new AccountAudit(accountId, names.id(accountId));
             accounts.put(accountId, account);
             if (settings.partitionCount() > 0) {
                 account.ownerPartition = ConsistentHash.partition(accountId, settings.partitionCount());
@@ -255,7 +255,7 @@ final class ReplayShard {
                 event.version(),
                 amount,
                 event.timestampMs(),
-                names.id(account.accountId),
+                account.nameId,
                 names.id(EventKind.counterparty(body)),
                 kind.isTransferLeg() ? names.id(event.currency()) : -1);
     }

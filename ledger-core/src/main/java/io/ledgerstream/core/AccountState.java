@@ -58,9 +58,13 @@ public record AccountState(
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(holds, "holds");
         Objects.requireNonNull(lastHash, "lastHash");
-        TreeMap<String, Hold> copy = new TreeMap<>(); // natural order, whatever the argument's comparator
-        copy.putAll(holds);
-        holds = Collections.unmodifiableSortedMap(copy);
+        if (holds.isEmpty()) {
+            holds = Collections.emptySortedMap(); // most accounts hold nothing: no copy, nothing to iterate
+        } else {
+            TreeMap<String, Hold> copy = new TreeMap<>(); // natural order, whatever the argument's comparator
+            copy.putAll(holds);
+            holds = Collections.unmodifiableSortedMap(copy);
+        }
         lastHash = lastHash.clone();
 
         if (!Validation.isValidId(accountId)) {
@@ -175,6 +179,9 @@ public record AccountState(
     }
 
     private static long sumOfHolds(String accountId, Map<String, Hold> holds) {
+        if (holds.isEmpty()) {
+            return 0;
+        }
         long sum = 0;
         for (Hold hold : holds.values()) {
             try {
