@@ -43,7 +43,7 @@ class LedgerClientConfigTest {
         assertThat(config.outcomesTopic()).isEqualTo("ledger.outcomes");
         assertThat(config.eventsTopic()).isEqualTo("ledger.events");
         assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.maxInFlightRequests()).isEqualTo(1000);
+        assertThat(config.maxInFlightRequests()).isEqualTo(10_000);
         assertThat(config.enqueueTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.retriesMax()).isEqualTo(5);
         assertThat(config.registry().autoRegister()).isFalse();
