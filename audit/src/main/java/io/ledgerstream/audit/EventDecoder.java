@@ -14,12 +14,11 @@ import io.ledgerstream.core.TransferCredited;
 import io.ledgerstream.core.TransferDebited;
 import io.ledgerstream.core.TransferRefunded;
 import io.ledgerstream.engine.Codec;
+import io.ledgerstream.serde.AvroBinaryCursor;
 import io.ledgerstream.serde.AvroDeserializer;
 import io.ledgerstream.serde.CorruptPayloadException;
 import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.WireFormat;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,10 @@ import org.apache.avro.SchemaNormalization;
  * schema resolution, then {@link Codec#toCore}). Both paths accept exactly the same bytes and produce equal events; a
  * test checks this on random and corrupted records.
  *
- * <p>Every length is checked against the bytes present before anything is allocated, union and enum indexes against
- * the schema, and trailing bytes are refused, so corrupt bytes fail fast with {@link CorruptPayloadException} (or the
- * core's {@link io.ledgerstream.core.InvariantViolation} for values no event may hold), as on the general path.
+ * <p>Reads through {@link AvroBinaryCursor}, the serde's own bounds checks: every length is checked against the bytes
+ * present before anything is allocated, union and enum indexes against the schema, and trailing bytes are refused,
+ * so corrupt bytes fail fast with {@link CorruptPayloadException} (or the core's {@link
+ * io.ledgerstream.core.InvariantViolation} for values no event may hold), as on the general path.
  *
  * <p>Not thread-safe: one per replay thread.
  */
@@ -89,7 +89,7 @@ final class EventDecoder {
         }
         if (fast) {
             fastDecodes++;
-            return new Reader(data, WireFormat.HEADER_LENGTH, topic, schemaId).event();
+            return read(data, topic, schemaId);
         }
         genericDecodes++;
         io.ledgerstream.schemas.LedgerEvent avro = generic.deserialize(topic, data);
@@ -116,114 +116,42 @@ final class EventDecoder {
         return out;
     }
 
-    /** One record's bytes; reads the event schema's fields in order. */
-    private static final class Reader {
-        private final byte[] data;
-        private final String topic;
-        private final int schemaId;
-        private int pos;
+    /** Reads the event schema's fields in order from one record's bytes. */
+    private static LedgerEvent read(byte[] data, String topic, int schemaId) {
+        AvroBinaryCursor in = new AvroBinaryCursor(
+                data,
+                WireFormat.HEADER_LENGTH,
+                "io.ledgerstream.schemas.LedgerEvent (topic " + topic + ", writer schema id " + schemaId + ")");
+        String accountId = in.readString();
+        long version = in.readLong();
+        String requestId = in.readString();
+        long timestampMs = in.readLong();
+        String currency = in.readString();
+        long balanceAfter = in.readLong();
+        long heldAfter = in.readLong();
+        byte[] prevHash = in.readBytes();
+        byte[] hash = in.readBytes();
+        EventBody body = body(in);
+        in.requireEnd();
+        return new LedgerEvent(
+                accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter, prevHash, hash);
+    }
 
-        Reader(byte[] data, int offset, String topic, int schemaId) {
-            this.data = data;
-            this.pos = offset;
-            this.topic = topic;
-            this.schemaId = schemaId;
-        }
-
-        LedgerEvent event() {
-            String accountId = string();
-            long version = varint(10);
-            String requestId = string();
-            long timestampMs = varint(10);
-            String currency = string();
-            long balanceAfter = varint(10);
-            long heldAfter = varint(10);
-            byte[] prevHash = bytes();
-            byte[] hash = bytes();
-            EventBody body = body();
-            if (pos != data.length) {
-                throw corrupt((data.length - pos) + " trailing byte(s) after a complete event");
-            }
-            return new LedgerEvent(
-                    accountId,
-                    version,
-                    requestId,
-                    timestampMs,
-                    currency,
-                    body,
-                    balanceAfter,
-                    heldAfter,
-                    prevHash,
-                    hash);
-        }
-
-        private EventBody body() {
-            int branch = index(BODY_BRANCHES, "union branch");
-            return switch (branch) {
-                case 0 -> new AccountOpened(varint(10));
-                case 1 -> new Credited(varint(10));
-                case 2 -> new Debited(varint(10));
-                case 3 -> new TransferDebited(string(), varint(10));
-                case 4 -> new TransferCredited(string(), varint(10));
-                case 5 -> new TransferRefunded(string(), varint(10), REASONS[index(REASONS.length, "enum Reason")]);
-                case 6 -> new HoldPlaced(string(), varint(10), varint(10));
-                case 7 -> new HoldCaptured(string(), varint(10), varint(10));
-                case 8 -> new HoldReleased(string(), varint(10));
-                case 9 -> new HoldExpired(string(), varint(10));
-                default -> throw new IllegalStateException("unreachable: branch " + branch);
-            };
-        }
-
-        private String string() {
-            int length = length("length of string");
-            String value = new String(data, pos, length, StandardCharsets.UTF_8);
-            pos += length;
-            return value;
-        }
-
-        private byte[] bytes() {
-            int length = length("length of bytes");
-            byte[] value = Arrays.copyOfRange(data, pos, pos + length);
-            pos += length;
-            return value;
-        }
-
-        /** A non-negative length that fits in the remaining bytes. */
-        private int length(String what) {
-            long length = varint(10);
-            if (length < 0 || length > data.length - pos) {
-                throw corrupt(what + " " + length + " with " + (data.length - pos) + " bytes remaining");
-            }
-            return (int) length;
-        }
-
-        private int index(int size, String what) {
-            long index = varint(5);
-            if (index < 0 || index >= size) {
-                throw corrupt(what + " index " + index + " out of range [0, " + size + ")");
-            }
-            return (int) index;
-        }
-
-        /** A zig-zag varint of at most {@code maxBytes} bytes, the rule the serde's validator applies. */
-        private long varint(int maxBytes) {
-            long raw = 0;
-            for (int i = 0; i < maxBytes; i++) {
-                if (pos >= data.length) {
-                    throw corrupt("truncated");
-                }
-                int b = data[pos++] & 0xff;
-                raw |= (long) (b & 0x7f) << (7 * i);
-                if ((b & 0x80) == 0) {
-                    return (raw >>> 1) ^ -(raw & 1);
-                }
-            }
-            throw corrupt("varint longer than " + maxBytes + " bytes");
-        }
-
-        private CorruptPayloadException corrupt(String problem) {
-            return new CorruptPayloadException("Cannot decode a record of topic " + topic + " with writer schema id "
-                    + schemaId + " (io.ledgerstream.schemas.LedgerEvent) at offset " + pos + ": " + problem);
-        }
+    private static EventBody body(AvroBinaryCursor in) {
+        int branch = in.readIndex(BODY_BRANCHES, "union branch");
+        return switch (branch) {
+            case 0 -> new AccountOpened(in.readLong());
+            case 1 -> new Credited(in.readLong());
+            case 2 -> new Debited(in.readLong());
+            case 3 -> new TransferDebited(in.readString(), in.readLong());
+            case 4 -> new TransferCredited(in.readString(), in.readLong());
+            case 5 -> new TransferRefunded(
+                    in.readString(), in.readLong(), REASONS[in.readIndex(REASONS.length, "enum Reason")]);
+            case 6 -> new HoldPlaced(in.readString(), in.readLong(), in.readLong());
+            case 7 -> new HoldCaptured(in.readString(), in.readLong(), in.readLong());
+            case 8 -> new HoldReleased(in.readString(), in.readLong());
+            case 9 -> new HoldExpired(in.readString(), in.readLong());
+            default -> throw new IllegalStateException("unreachable: branch " + branch);
+        };
     }
 }

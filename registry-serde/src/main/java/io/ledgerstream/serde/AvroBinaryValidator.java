@@ -43,12 +43,9 @@ final class AvroBinaryValidator {
      * @throws CorruptPayloadException if the bytes are not exactly one datum of the writer schema
      */
     void validate(byte[] data, int offset) {
-        Cursor cursor = new Cursor(data, offset);
-        cursor.datum(writer, 0);
-        if (cursor.pos != data.length) {
-            throw new CorruptPayloadException((data.length - cursor.pos) + " trailing byte(s) after a complete "
-                    + writer.getFullName() + " datum at offset " + cursor.pos);
-        }
+        Walker walker = new Walker(new AvroBinaryCursor(data, offset, writer.getFullName()));
+        walker.datum(writer, 0);
+        walker.in.requireEnd();
     }
 
     private int minSize(Schema schema, Map<Schema, Boolean> visiting) {
@@ -89,38 +86,37 @@ final class AvroBinaryValidator {
         return size;
     }
 
-    private final class Cursor {
-        private final byte[] data;
-        private int pos;
+    /** Walks one datum's encoding by its schema, reading through a bounds-checked cursor. */
+    private final class Walker {
+        final AvroBinaryCursor in;
         private long zeroSizeItems;
 
-        Cursor(byte[] data, int offset) {
-            this.data = data;
-            this.pos = offset;
+        Walker(AvroBinaryCursor in) {
+            this.in = in;
         }
 
         void datum(Schema schema, int depth) {
             if (depth > DEPTH_MAX) {
-                throw corrupt("nesting deeper than " + DEPTH_MAX);
+                throw in.corrupt("nesting deeper than " + DEPTH_MAX);
             }
             switch (schema.getType()) {
                 case NULL -> {}
                 case BOOLEAN -> {
-                    int value = next() & 0xff;
+                    int value = in.readByte() & 0xff;
                     if (value > 1) {
-                        throw corrupt("boolean byte " + value);
+                        throw in.corrupt("boolean byte " + value);
                     }
                 }
-                case INT -> varint(5);
-                case LONG -> varint(10);
-                case FLOAT -> skip(4);
-                case DOUBLE -> skip(8);
-                case STRING, BYTES -> skip(
-                        length("length of " + schema.getType().getName()));
-                case FIXED -> skip(schema.getFixedSize());
-                case ENUM -> index(schema.getEnumSymbols().size(), "enum " + schema.getFullName());
+                case INT -> in.readInt();
+                case LONG -> in.readLong();
+                case FLOAT -> in.skip(4);
+                case DOUBLE -> in.skip(8);
+                case STRING, BYTES -> in.skip(
+                        in.readLength("length of " + schema.getType().getName()));
+                case FIXED -> in.skip(schema.getFixedSize());
+                case ENUM -> in.readIndex(schema.getEnumSymbols().size(), "enum " + schema.getFullName());
                 case UNION -> {
-                    int branch = index(schema.getTypes().size(), "union branch");
+                    int branch = in.readIndex(schema.getTypes().size(), "union branch");
                     datum(schema.getTypes().get(branch), depth + 1);
                 }
                 case RECORD -> {
@@ -136,24 +132,24 @@ final class AvroBinaryValidator {
         private void blocks(Schema keySchema, Schema itemSchema, int depth) {
             boolean zeroSizeItems = keySchema == null && minSizes.get(itemSchema) == 0;
             while (true) {
-                long count = varint(10);
+                long count = in.readLong();
                 if (count == 0) {
                     return;
                 }
                 if (count < 0) { // a negative count is followed by the block's size in bytes
                     if (count == Long.MIN_VALUE) {
-                        throw corrupt("block count " + count);
+                        throw in.corrupt("block count " + count);
                     }
                     count = -count;
-                    length("block size");
+                    in.readLength("block size");
                 }
                 if (zeroSizeItems) {
                     this.zeroSizeItems += count;
                     if (this.zeroSizeItems > ZERO_SIZE_ITEMS_MAX) {
-                        throw corrupt("more than " + ZERO_SIZE_ITEMS_MAX + " empty items");
+                        throw in.corrupt("more than " + ZERO_SIZE_ITEMS_MAX + " empty items");
                     }
-                } else if (count > data.length - pos) { // every item takes at least one byte
-                    throw corrupt("block of " + count + " items in " + (data.length - pos) + " remaining bytes");
+                } else if (count > in.remaining()) { // every item takes at least one byte
+                    throw in.corrupt("block of " + count + " items in " + in.remaining() + " remaining bytes");
                 }
                 for (long i = 0; i < count; i++) {
                     if (keySchema != null) {
@@ -162,55 +158,6 @@ final class AvroBinaryValidator {
                     datum(itemSchema, depth + 1);
                 }
             }
-        }
-
-        /** Reads a non-negative length that fits in the remaining bytes. */
-        private int length(String what) {
-            long length = varint(10);
-            if (length < 0 || length > data.length - pos) {
-                throw corrupt(what + " " + length + " with " + (data.length - pos) + " bytes remaining");
-            }
-            return (int) length;
-        }
-
-        private int index(int size, String what) {
-            long index = varint(5);
-            if (index < 0 || index >= size) {
-                throw corrupt(what + " index " + index + " out of range [0, " + size + ")");
-            }
-            return (int) index;
-        }
-
-        /** Reads a zig-zag varint of at most {@code maxBytes} bytes and returns its decoded value. */
-        private long varint(int maxBytes) {
-            long raw = 0;
-            for (int i = 0; i < maxBytes; i++) {
-                int b = next() & 0xff;
-                raw |= (long) (b & 0x7f) << (7 * i);
-                if ((b & 0x80) == 0) {
-                    return (raw >>> 1) ^ -(raw & 1);
-                }
-            }
-            throw corrupt("varint longer than " + maxBytes + " bytes");
-        }
-
-        private byte next() {
-            if (pos >= data.length) {
-                throw corrupt("truncated");
-            }
-            return data[pos++];
-        }
-
-        private void skip(int n) {
-            if (n > data.length - pos) {
-                throw corrupt("truncated: " + n + " bytes needed, " + (data.length - pos) + " remaining");
-            }
-            pos += n;
-        }
-
-        private CorruptPayloadException corrupt(String problem) {
-            return new CorruptPayloadException(
-                    "Not a valid " + writer.getFullName() + " Avro encoding at offset " + pos + ": " + problem);
         }
     }
 }

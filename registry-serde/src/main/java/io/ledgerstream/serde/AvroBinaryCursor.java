@@ -1,0 +1,186 @@
+package io.ledgerstream.serde;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A bounds-checked reader of Avro binary primitives over one byte array: the rules {@link AvroDeserializer} applies to
+ * every payload before Avro sees it, for code that reads a known schema by hand (the audit's event decoder).
+ *
+ * <p>Every length is checked against the bytes present before anything is allocated, every union branch and enum
+ * index against its range, and a varint longer than its type allows is refused; any breach throws {@link
+ * CorruptPayloadException} naming the offset. Strings are decoded as UTF-8 the way Avro's {@code Utf8.toString()}
+ * does.
+ *
+ * <p>Not thread-safe: one cursor per payload.
+ */
+public final class AvroBinaryCursor {
+    private final byte[] data;
+    private final String subject;
+    private int pos;
+
+    /**
+     * @param data the bytes; not null, not copied (never written)
+     * @param offset where the Avro datum starts, {@code 0..data.length}
+     * @param subject what is being read, for messages (e.g. a schema's full name); not null
+     */
+    public AvroBinaryCursor(byte[] data, int offset, String subject) {
+        this.data = Objects.requireNonNull(data, "data");
+        this.subject = Objects.requireNonNull(subject, "subject");
+        if (offset < 0 || offset > data.length) {
+            throw new IllegalArgumentException("offset " + offset + " outside [0, " + data.length + "]");
+        }
+        this.pos = offset;
+    }
+
+    /**
+     * Reads an Avro {@code long} (zig-zag varint of at most 10 bytes).
+     *
+     * @return the value
+     */
+    public long readLong() {
+        return varint(10);
+    }
+
+    /**
+     * Reads an Avro {@code int} (zig-zag varint of at most 5 bytes), returned unnarrowed.
+     *
+     * @return the value as read, before any range check
+     */
+    public long readInt() {
+        return varint(5);
+    }
+
+    /**
+     * Reads a union branch or enum index and checks it.
+     *
+     * @param size the number of branches or symbols
+     * @param what for the message, e.g. {@code "union branch"}
+     * @return the index, {@code 0..size-1}
+     */
+    public int readIndex(int size, String what) {
+        long index = varint(5);
+        if (index < 0 || index >= size) {
+            throw corrupt(what + " index " + index + " out of range [0, " + size + ")");
+        }
+        return (int) index;
+    }
+
+    /**
+     * Reads a non-negative length that fits in the remaining bytes.
+     *
+     * @param what for the message, e.g. {@code "length of string"}
+     * @return the length
+     */
+    public int readLength(String what) {
+        long length = varint(10);
+        if (length < 0 || length > data.length - pos) {
+            throw corrupt(what + " " + length + " with " + (data.length - pos) + " bytes remaining");
+        }
+        return (int) length;
+    }
+
+    /**
+     * Reads an Avro {@code string}.
+     *
+     * @return the decoded string (malformed UTF-8 replaced, as Avro does)
+     */
+    public String readString() {
+        int length = readLength("length of string");
+        String value = new String(data, pos, length, StandardCharsets.UTF_8);
+        pos += length;
+        return value;
+    }
+
+    /**
+     * Reads Avro {@code bytes}.
+     *
+     * @return a new array
+     */
+    public byte[] readBytes() {
+        int length = readLength("length of bytes");
+        byte[] value = Arrays.copyOfRange(data, pos, pos + length);
+        pos += length;
+        return value;
+    }
+
+    /**
+     * Reads one raw byte.
+     *
+     * @return the byte
+     */
+    public byte readByte() {
+        if (pos >= data.length) {
+            throw corrupt("truncated");
+        }
+        return data[pos++];
+    }
+
+    /**
+     * Skips {@code n} bytes that must be present.
+     *
+     * @param n how many, {@code >= 0}
+     */
+    public void skip(int n) {
+        if (n < 0 || n > data.length - pos) {
+            throw corrupt("truncated: " + n + " bytes needed, " + (data.length - pos) + " remaining");
+        }
+        pos += n;
+    }
+
+    /**
+     * Reads a zig-zag varint of at most {@code maxBytes} bytes.
+     *
+     * @param maxBytes 5 for an {@code int}, 10 for a {@code long}
+     * @return the decoded value
+     */
+    public long varint(int maxBytes) {
+        long raw = 0;
+        for (int i = 0; i < maxBytes; i++) {
+            int b = readByte() & 0xff;
+            raw |= (long) (b & 0x7f) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+        }
+        throw corrupt("varint longer than " + maxBytes + " bytes");
+    }
+
+    /** Fails unless every byte was read: a datum is exactly its encoding, with nothing after it. */
+    public void requireEnd() {
+        if (pos != data.length) {
+            throw new CorruptPayloadException(
+                    (data.length - pos) + " trailing byte(s) after a complete " + subject + " datum at offset " + pos);
+        }
+    }
+
+    /**
+     * The next byte's offset in the array.
+     *
+     * @return {@code offset..data.length}
+     */
+    public int position() {
+        return pos;
+    }
+
+    /**
+     * Bytes not read yet.
+     *
+     * @return {@code >= 0}
+     */
+    public int remaining() {
+        return data.length - pos;
+    }
+
+    /**
+     * An exception for a problem at the current offset.
+     *
+     * @param problem what is wrong
+     * @return the exception, to throw
+     */
+    public CorruptPayloadException corrupt(String problem) {
+        return new CorruptPayloadException(
+                "Not a valid " + subject + " Avro encoding at offset " + pos + ": " + problem);
+    }
+}
