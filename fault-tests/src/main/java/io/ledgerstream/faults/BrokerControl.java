@@ -1,7 +1,6 @@
 package io.ledgerstream.faults;
 
 import io.ledgerstream.testkit.EmbeddedKafka;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -9,28 +8,24 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 
 /**
  * Stops and restarts single brokers of an {@link EmbeddedKafka} cluster and finds the broker to hit: a partition's
  * leader, a transaction coordinator. Uses Kafka's own test kit ({@code BrokerServer.shutdown()/startup()}, as {@code
  * ClusterInstance.shutdownBroker/startBroker} does); the restarted broker binds the same loopback port again.
  *
- * <p>{@link EmbeddedKafka} does not expose its {@code KafkaClusterTestKit}; this class reads its private field
- * {@code cluster} and fails with a message pointing here if that field changes. (Proposed: give the testkit a {@code
- * stopBroker(id)/startBroker(id)} API and drop this reflection.) Node 0 is a combined broker and controller: stopping
- * its broker keeps the controller running.
+ * <p>Stopping and starting go through {@link EmbeddedKafka#stopBroker(int)} and {@link
+ * EmbeddedKafka#startBroker(int)}. Node 0 is a combined broker and controller: stopping its broker keeps the
+ * controller running.
  *
  * <p>Not thread-safe: drive it from one thread.
  */
@@ -39,7 +34,7 @@ public final class BrokerControl {
     /** Upper bound of one admin call. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
 
-    private final KafkaClusterTestKit cluster;
+    private final EmbeddedKafka kafka;
     private final Admin admin;
 
     /**
@@ -49,7 +44,7 @@ public final class BrokerControl {
      * @param admin an admin client of that cluster; not null; not closed by this class
      */
     public BrokerControl(EmbeddedKafka kafka, Admin admin) {
-        this.cluster = testKitOf(Objects.requireNonNull(kafka, "kafka"));
+        this.kafka = Objects.requireNonNull(kafka, "kafka");
         this.admin = Objects.requireNonNull(admin, "admin");
     }
 
@@ -59,7 +54,7 @@ public final class BrokerControl {
      * @return a sorted set, never null
      */
     public Set<Integer> brokerIds() {
-        return new TreeSet<>(cluster.brokers().keySet());
+        return kafka.brokerIds();
     }
 
     /**
@@ -69,7 +64,7 @@ public final class BrokerControl {
      * @param id a broker ID
      */
     public void stop(int id) {
-        broker(id).shutdown();
+        kafka.stopBroker(id);
     }
 
     /**
@@ -78,7 +73,7 @@ public final class BrokerControl {
      * @param id a broker ID
      */
     public void start(int id) {
-        broker(id).startup();
+        kafka.startBroker(id);
     }
 
     /**
@@ -171,27 +166,6 @@ public final class BrokerControl {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topics " + topics, e);
-        }
-    }
-
-    private BrokerServer broker(int id) {
-        BrokerServer broker = cluster.brokers().get(id);
-        if (broker == null) {
-            throw new IllegalArgumentException("no broker " + id + "; brokers are " + brokerIds());
-        }
-        return broker;
-    }
-
-    private static KafkaClusterTestKit testKitOf(EmbeddedKafka kafka) {
-        try {
-            Field field = EmbeddedKafka.class.getDeclaredField("cluster");
-            field.setAccessible(true);
-            return (KafkaClusterTestKit) field.get(kafka);
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException(
-                    "cannot reach the KafkaClusterTestKit inside EmbeddedKafka: its private field 'cluster' changed"
-                            + " (see BrokerControl)",
-                    e);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.testkit.EmbeddedKafka;
 import io.ledgerstream.testkit.EmbeddedRegistry;
+import io.ledgerstream.testkit.TopicContents;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -35,7 +34,6 @@ final class SdkEnvironment implements AutoCloseable {
     static final int PARTITIONS = 4;
     static final int OUTCOME_PARTITIONS = 4;
     static final Duration ENGINE_START = Duration.ofSeconds(90);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     final EmbeddedKafka kafka;
     final EmbeddedRegistry registry;
@@ -138,27 +136,12 @@ final class SdkEnvironment implements AutoCloseable {
 
     /** Reads a whole topic as it is now, at the given isolation level. */
     <T> List<ConsumerRecord<byte[], T>> readAll(String topic, Deserializer<T> deserializer, String isolation) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), deserializer)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            List<ConsumerRecord<byte[], T>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end within " + READ_TIMEOUT);
-                }
-                consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-            }
-            return out;
-        }
+        return TopicContents.readAll(
+                kafka.bootstrapServers(),
+                topic,
+                new ByteArrayDeserializer(),
+                deserializer,
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation));
     }
 
     @Override

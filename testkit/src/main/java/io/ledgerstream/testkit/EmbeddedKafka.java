@@ -18,10 +18,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -290,6 +293,51 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public int brokerCount() {
         return brokerCount;
+    }
+
+    /**
+     * Returns the IDs of the cluster's brokers, running or stopped.
+     *
+     * @return a sorted set, never empty
+     */
+    public SortedSet<Integer> brokerIds() {
+        ensureOpen();
+        return new TreeSet<>(cluster.brokers().keySet());
+    }
+
+    /**
+     * Stops one broker cleanly inside this JVM, for fault tests: its sockets close, its partitions' leadership moves
+     * to other brokers, it drops out of every ISR. On a single-node cluster the controller keeps running (node 0 is a
+     * combined broker and controller) and clients wait until {@link #startBroker(int)}.
+     *
+     * @param id a broker ID from {@link #brokerIds()}
+     * @throws IllegalArgumentException if there is no such broker
+     */
+    public void stopBroker(int id) {
+        broker(id).shutdown();
+        LOG.info("broker {} of the Kafka cluster at {} stopped", id, bootstrapServers);
+    }
+
+    /**
+     * Starts a broker stopped by {@link #stopBroker(int)} again. It binds its previous loopback port and rejoins the
+     * cluster, catching up its replicas.
+     *
+     * @param id a broker ID from {@link #brokerIds()}
+     * @throws IllegalArgumentException if there is no such broker
+     */
+    public void startBroker(int id) {
+        broker(id).startup();
+        LOG.info("broker {} of the Kafka cluster at {} started again", id, bootstrapServers);
+    }
+
+    private BrokerServer broker(int id) {
+        ensureOpen();
+        BrokerServer broker = cluster.brokers().get(id);
+        if (broker == null) {
+            throw new IllegalArgumentException(
+                    "no broker " + id + "; brokers are " + cluster.brokers().keySet());
+        }
+        return broker;
     }
 
     /**

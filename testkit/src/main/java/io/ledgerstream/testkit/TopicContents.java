@@ -25,13 +25,14 @@ public final class TopicContents {
     private TopicContents() {}
 
     /**
-     * Returns every committed record of {@code topic}, partition by partition in offset order.
+     * Returns every committed record of {@code topic}, partition by partition in offset order (every record, aborted
+     * ones included, if {@code extraConsumerProps} sets {@code isolation.level=read_uncommitted}).
      *
      * @param bootstrapServers the cluster, not null
      * @param topic an existing topic, not null
      * @param keys key deserializer, not null
      * @param values value deserializer, not null
-     * @param extraConsumerProps further consumer settings (e.g. security), not null, may be empty
+     * @param extraConsumerProps further consumer settings (e.g. security, isolation level), not null, may be empty
      * @throws AssertionError if the end is not reached within {@link #READ_TIMEOUT}
      */
     public static <K, V> List<ConsumerRecord<K, V>> readAll(
@@ -44,7 +45,7 @@ public final class TopicContents {
         Objects.requireNonNull(topic, "topic");
         Map<String, Object> p = new HashMap<>(extraConsumerProps);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, keys, values)) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
