@@ -38,6 +38,10 @@ public final class EngineConfig extends AbstractConfig {
     public static final String HOLD_EXPIRY_INTERVAL_MS = "hold.expiry.interval.ms";
     public static final String EXPIRY_BATCH_MAX = "expiry.batch.max";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+
+    /** Off-heap memory budget of all RocksDB state stores of one instance; 0 leaves RocksDB's defaults. */
+    public static final String ROCKSDB_MEMORY_MAX_BYTES = "rocksdb.memory.max.bytes";
+
     public static final String STATE_DIR = "state.dir";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String REGISTRY_BASIC_AUTH_USER_INFO = "registry.basic.auth.user.info";
@@ -179,6 +183,23 @@ public final class EngineConfig extends AbstractConfig {
                     Range.between(1, 60_000),
                     Importance.MEDIUM,
                     "Kafka Streams commit interval: how often the exactly-once transaction commits.")
+            .define(
+                    ROCKSDB_MEMORY_MAX_BYTES,
+                    Type.LONG,
+                    256L * 1024 * 1024,
+                    ConfigDef.LambdaValidator.with(
+                            (name, value) -> {
+                                long v = (Long) value;
+                                if (v != 0 && (v < 16L * 1024 * 1024 || v > 1L << 40)) {
+                                    throw new ConfigException(name, value, "must be 0 or in [16 MiB, 1 TiB]");
+                                }
+                            },
+                            () -> "0 or [16777216,...,1099511627776]"),
+                    Importance.MEDIUM,
+                    "Off-heap memory of all RocksDB state stores of this instance, in bytes: one block cache shared"
+                            + " by every store (index and filter blocks included, so memory does not grow with the"
+                            + " state), a quarter of it for memtables. 0 leaves RocksDB's per-store defaults, whose"
+                            + " index and filter blocks grow with the state.")
             .define(
                     STATE_DIR,
                     Type.STRING,
@@ -359,6 +380,11 @@ public final class EngineConfig extends AbstractConfig {
 
     public long commitIntervalMs() {
         return getLong(COMMIT_INTERVAL_MS);
+    }
+
+    /** {@value #ROCKSDB_MEMORY_MAX_BYTES}; 0 when RocksDB keeps its defaults. */
+    public long rocksDbMemoryMaxBytes() {
+        return getLong(ROCKSDB_MEMORY_MAX_BYTES);
     }
 
     public String stateDir() {

@@ -82,6 +82,7 @@ public final class LedgerService implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final List<AutoCloseable> binders;
     private final EngineHttpServer http;
+    private final RocksDbMemory rocksDb;
 
     private LedgerService(
             EngineConfig config,
@@ -89,13 +90,15 @@ public final class LedgerService implements AutoCloseable {
             KafkaStreams streams,
             PrometheusMeterRegistry meters,
             List<AutoCloseable> binders,
-            EngineHttpServer http) {
+            EngineHttpServer http,
+            RocksDbMemory rocksDb) {
         this.config = config;
         this.registry = registry;
         this.streams = streams;
         this.meters = meters;
         this.binders = binders;
         this.http = http;
+        this.rocksDb = rocksDb;
     }
 
     /**
@@ -113,6 +116,7 @@ public final class LedgerService implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<AutoCloseable> binders = new ArrayList<>();
         EngineHttpServer http = null;
+        RocksDbMemory rocksDb = null;
         try {
             EngineSerdes serdes = serdes(registry, config.registryAutoRegister());
             checkSchemas(registry, config);
@@ -122,6 +126,7 @@ public final class LedgerService implements AutoCloseable {
                         StreamsConfig.APPLICATION_SERVER_CONFIG,
                         http.advertised().host() + ":" + http.advertised().port());
             }
+            rocksDb = RocksDbMemory.attach(props, config);
             KafkaStreams streams =
                     new KafkaStreams(LedgerTopology.build(config, serdes, new MicrometerLedgerMetrics(meters)), props);
             ThreadFailurePolicy failures = new ThreadFailurePolicy(System::currentTimeMillis);
@@ -150,10 +155,13 @@ public final class LedgerService implements AutoCloseable {
                     config.applicationId(),
                     config.partitions(),
                     config.bootstrapServers());
-            return new LedgerService(config, registry, streams, meters, binders, http);
+            return new LedgerService(config, registry, streams, meters, binders, http, rocksDb);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
+            }
+            if (rocksDb != null) {
+                rocksDb.close(); // no store was opened: streams did not start
             }
             closeAll(binders);
             meters.close();
@@ -337,7 +345,14 @@ public final class LedgerService implements AutoCloseable {
     /** Stops processing, commits, and closes the stores (waits at most 30 s), then the HTTP endpoints. */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        boolean stopped = streams.close(Duration.ofSeconds(30));
+        if (rocksDb != null) {
+            if (stopped) {
+                rocksDb.close();
+            } else {
+                LOG.warn("Kafka Streams did not stop within 30 s: the RocksDB cache stays allocated for its stores");
+            }
+        }
         if (http != null) {
             http.close();
         }

@@ -11,21 +11,18 @@ import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.testkit.EmbeddedKafka;
 import io.ledgerstream.testkit.EmbeddedRegistry;
+import io.ledgerstream.testkit.TopicContents;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -122,27 +119,7 @@ final class EngineHarness implements AutoCloseable {
 
     /** Reads a whole topic (read_committed) as it is now. */
     <T> List<ConsumerRecord<String, T>> readAll(String topic, org.apache.kafka.common.serialization.Deserializer<T> d) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(p, new StringDeserializer(), d)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            List<ConsumerRecord<String, T>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end within 60 s");
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-            return out;
-        }
+        return TopicContents.readAll(kafka.bootstrapServers(), topic, new StringDeserializer(), d);
     }
 
     List<ConsumerRecord<String, byte[]>> readAllRaw(String topic) {

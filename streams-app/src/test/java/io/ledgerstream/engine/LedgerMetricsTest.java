@@ -7,24 +7,16 @@ import io.ledgerstream.schemas.Deposit;
 import io.ledgerstream.schemas.OpenAccount;
 import io.ledgerstream.schemas.Outcome;
 import io.ledgerstream.schemas.Withdraw;
-import io.ledgerstream.serde.RegistryClient;
-import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.testkit.EmbeddedRegistry;
 import io.ledgerstream.testkit.LedgerstreamTestEnvironment;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -45,7 +37,7 @@ class LedgerMetricsTest {
 
     private final EmbeddedRegistry registry;
     private final List<String> recorded = Collections.synchronizedList(new ArrayList<>());
-    private RegistryClient client;
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private PrometheusMeterRegistry meters;
     private TestInputTopic<String, CommandEnvelope> commands;
@@ -57,37 +49,19 @@ class LedgerMetricsTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        client = new RegistryClient(RegistryClientConfig.fromMap(Map.of("registry.url", registry.url())));
-        EngineSerdes serdes = LedgerService.serdes(client, true);
-        EngineConfig config = new EngineConfig(Map.of(
-                EngineConfig.BOOTSTRAP_SERVERS, "unused:9092",
-                EngineConfig.REGISTRY_URL, registry.url(),
-                EngineConfig.PARTITIONS, "1",
-                EngineConfig.OUTCOME_PARTITIONS, "1"));
-        Properties props = LedgerService.streamsProperties(config);
-        props.put(
-                StreamsConfig.STATE_DIR_CONFIG,
-                Files.createTempDirectory("ttd-").toString());
+    void start() {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LedgerMetrics both = new Tee(new MicrometerLedgerMetrics(meters), recorder());
-        driver = new TopologyTestDriver(LedgerTopology.build(config, serdes, both), props, T0);
-        commands = driver.createInputTopic(
-                config.commandsTopic(),
-                new StringSerializer(),
-                serdes.commands().serializer());
-        rawCommands =
-                driver.createInputTopic(config.commandsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-        outcomes = driver.createOutputTopic(
-                config.outcomesTopic(),
-                Serdes.String().deserializer(),
-                serdes.outcomes().deserializer());
+        fixture = TopologyFixture.start(registry, Map.of(EngineConfig.PARTITIONS, "1"), both, T0);
+        driver = fixture.driver;
+        commands = fixture.commands();
+        rawCommands = fixture.rawCommands();
+        outcomes = fixture.outcomes();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        client.close();
+        fixture.close();
         meters.close();
     }
 

@@ -15,21 +15,14 @@ import io.ledgerstream.schemas.OutcomeStatus;
 import io.ledgerstream.schemas.Transfer;
 import io.ledgerstream.schemas.TransferDebited;
 import io.ledgerstream.schemas.TransferLeg;
-import io.ledgerstream.serde.RegistryClient;
-import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.testkit.EmbeddedRegistry;
 import io.ledgerstream.testkit.LedgerstreamTestEnvironment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -52,7 +45,7 @@ class LedgerTopologyRoutingTest {
     static final int PARTITIONS = 2;
 
     private final EmbeddedRegistry registry;
-    private RegistryClient client;
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private EngineConfig config;
     private TestInputTopic<String, CommandEnvelope> commands;
@@ -68,62 +61,30 @@ class LedgerTopologyRoutingTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        client = new RegistryClient(RegistryClientConfig.fromMap(Map.of("registry.url", registry.url())));
-        EngineSerdes serdes = LedgerService.serdes(client, true);
-        config = new EngineConfig(Map.of(
-                EngineConfig.BOOTSTRAP_SERVERS,
-                "unused:9092",
-                EngineConfig.REGISTRY_URL,
-                registry.url(),
-                EngineConfig.PARTITIONS,
-                Integer.toString(PARTITIONS),
-                EngineConfig.OUTCOME_PARTITIONS,
-                "1",
-                EngineConfig.DEDUP_RETENTION_MS,
-                Long.toString(Duration.ofHours(1).toMillis()),
-                EngineConfig.DEDUP_PURGE_INTERVAL_MS,
-                "1000"));
-        Properties props = LedgerService.streamsProperties(config);
-        props.put(
-                StreamsConfig.STATE_DIR_CONFIG,
-                Files.createTempDirectory("ttd-").toString());
-        driver = new TopologyTestDriver(
-                LedgerTopology.build(config, serdes), props, Instant.parse("2026-11-25T10:00:00Z"));
-        commands = driver.createInputTopic(
-                config.commandsTopic(),
-                new StringSerializer(),
-                serdes.commands().serializer());
-        commandsOut = driver.createOutputTopic(
-                config.commandsTopic(),
-                Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
-        outcomes = driver.createOutputTopic(
-                config.outcomesTopic(),
-                Serdes.String().deserializer(),
-                serdes.outcomes().deserializer());
-        events = driver.createOutputTopic(
-                config.eventsTopic(),
-                Serdes.String().deserializer(),
-                serdes.events().deserializer());
-        legsIn = driver.createInputTopic(
-                config.transferLegsTopic(),
-                new StringSerializer(),
-                serdes.legs().serializer());
-        legs = driver.createOutputTopic(
-                config.transferLegsTopic(),
-                Serdes.String().deserializer(),
-                serdes.legs().deserializer());
-        deadLetters = driver.createOutputTopic(
-                config.deadLettersTopic(),
-                Serdes.ByteArray().deserializer(),
-                serdes.deadLetters().deserializer());
+    void start() {
+        fixture = TopologyFixture.start(
+                registry,
+                Map.of(
+                        EngineConfig.PARTITIONS, Integer.toString(PARTITIONS),
+                        EngineConfig.DEDUP_RETENTION_MS,
+                                Long.toString(Duration.ofHours(1).toMillis()),
+                        EngineConfig.DEDUP_PURGE_INTERVAL_MS, "1000"),
+                null,
+                Instant.parse("2026-11-25T10:00:00Z"));
+        driver = fixture.driver;
+        config = fixture.config;
+        commands = fixture.commands();
+        commandsOut = fixture.commandsOut();
+        outcomes = fixture.outcomes();
+        events = fixture.events();
+        legsIn = fixture.legsIn();
+        legs = fixture.legs();
+        deadLetters = fixture.deadLetters();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        client.close();
+        fixture.close();
     }
 
     @Test

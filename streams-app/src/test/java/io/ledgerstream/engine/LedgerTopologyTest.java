@@ -15,21 +15,13 @@ import io.ledgerstream.schemas.PlaceHold;
 import io.ledgerstream.schemas.Reason;
 import io.ledgerstream.schemas.Transfer;
 import io.ledgerstream.schemas.Withdraw;
-import io.ledgerstream.serde.RegistryClient;
-import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.testkit.EmbeddedRegistry;
 import io.ledgerstream.testkit.LedgerstreamTestEnvironment;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -49,7 +41,7 @@ class LedgerTopologyTest {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
     private final EmbeddedRegistry registry;
-    private RegistryClient client;
+    private TopologyFixture fixture;
     private TopologyTestDriver driver;
     private EngineSerdes serdes;
     private TestInputTopic<String, CommandEnvelope> commands;
@@ -63,45 +55,27 @@ class LedgerTopologyTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
-        client = new RegistryClient(RegistryClientConfig.fromMap(Map.of("registry.url", registry.url())));
-        serdes = LedgerService.serdes(client, true);
-        EngineConfig config = new EngineConfig(Map.of(
-                EngineConfig.BOOTSTRAP_SERVERS, "unused:9092",
-                EngineConfig.REGISTRY_URL, registry.url(),
-                EngineConfig.PARTITIONS, "1",
-                EngineConfig.OUTCOME_PARTITIONS, "1",
-                EngineConfig.DEDUP_RETENTION_MS, Duration.ofHours(1).toMillis(),
-                EngineConfig.DEDUP_PURGE_INTERVAL_MS, "1000"));
-        Properties props = LedgerService.streamsProperties(config);
-        props.put(
-                StreamsConfig.STATE_DIR_CONFIG,
-                Files.createTempDirectory("ttd-").toString());
-        driver = new TopologyTestDriver(LedgerTopology.build(config, serdes), props, T0);
-        commands = driver.createInputTopic(
-                config.commandsTopic(),
-                new StringSerializer(),
-                serdes.commands().serializer());
-        rawCommands =
-                driver.createInputTopic(config.commandsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-        outcomes = driver.createOutputTopic(
-                config.outcomesTopic(),
-                Serdes.String().deserializer(),
-                serdes.outcomes().deserializer());
-        events = driver.createOutputTopic(
-                config.eventsTopic(),
-                Serdes.String().deserializer(),
-                serdes.events().deserializer());
-        deadLetters = driver.createOutputTopic(
-                config.deadLettersTopic(),
-                Serdes.ByteArray().deserializer(),
-                serdes.deadLetters().deserializer());
+    void start() {
+        fixture = TopologyFixture.start(
+                registry,
+                Map.of(
+                        EngineConfig.PARTITIONS, "1",
+                        EngineConfig.DEDUP_RETENTION_MS, Duration.ofHours(1).toMillis(),
+                        EngineConfig.DEDUP_PURGE_INTERVAL_MS, "1000"),
+                null,
+                T0);
+        driver = fixture.driver;
+        serdes = fixture.serdes;
+        commands = fixture.commands();
+        rawCommands = fixture.rawCommands();
+        outcomes = fixture.outcomes();
+        events = fixture.events();
+        deadLetters = fixture.deadLetters();
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        client.close();
+        fixture.close();
     }
 
     @Test
