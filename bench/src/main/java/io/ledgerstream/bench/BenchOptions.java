@@ -65,9 +65,9 @@ final class BenchOptions {
 
     @Option(
             names = "--in-flight",
-            defaultValue = "1000",
-            description =
-                    "SDK max.in.flight.requests per client (the saturation loop's bound). Default: ${DEFAULT-VALUE}.")
+            defaultValue = "10000",
+            description = "SDK max.in.flight.requests per client (the saturation loop's bound; the SDK's own default)."
+                    + " Default: ${DEFAULT-VALUE}.")
     int inFlight;
 
     @Option(
