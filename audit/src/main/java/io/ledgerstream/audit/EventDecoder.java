@@ -57,6 +57,9 @@ final class EventDecoder {
     private final RegistryClient registry;
     private final AvroDeserializer<io.ledgerstream.schemas.LedgerEvent> generic;
     private final Map<Integer, Boolean> fastBySchemaId = new HashMap<>();
+    private int lastSchemaId;
+    private boolean lastFast;
+    private boolean lastKnown;
     private long fastDecodes;
     private long genericDecodes;
 
@@ -82,12 +85,17 @@ final class EventDecoder {
             return null;
         }
         int schemaId = WireFormat.schemaId(data);
-        Boolean fast = fastBySchemaId.get(schemaId);
-        if (fast == null) {
-            fast = SchemaNormalization.parsingFingerprint64(registry.schemaById(schemaId)) == FAST_FINGERPRINT;
-            fastBySchemaId.put(schemaId, fast);
+        if (schemaId != lastSchemaId || !lastKnown) { // almost every record repeats the previous one's schema id
+            Boolean fast = fastBySchemaId.get(schemaId);
+            if (fast == null) {
+                fast = SchemaNormalization.parsingFingerprint64(registry.schemaById(schemaId)) == FAST_FINGERPRINT;
+                fastBySchemaId.put(schemaId, fast);
+            }
+            lastSchemaId = schemaId;
+            lastFast = fast;
+            lastKnown = true;
         }
-        if (fast) {
+        if (lastFast) {
             fastDecodes++;
             return read(data, topic, schemaId);
         }
