@@ -60,6 +60,8 @@ final class EventDecoder {
     private int lastSchemaId;
     private boolean lastFast;
     private boolean lastKnown;
+    private String lastTopic;
+    private String lastSubject;
     private long fastDecodes;
     private long genericDecodes;
 
@@ -94,10 +96,16 @@ final class EventDecoder {
             lastSchemaId = schemaId;
             lastFast = fast;
             lastKnown = true;
+            lastSubject = null;
         }
         if (lastFast) {
             fastDecodes++;
-            return read(data, topic, schemaId);
+            if (lastSubject == null || !Objects.equals(topic, lastTopic)) { // for messages only: built once
+                lastTopic = topic;
+                lastSubject =
+                        "io.ledgerstream.schemas.LedgerEvent (topic " + topic + ", writer schema id " + schemaId + ")";
+            }
+            return read(data, lastSubject);
         }
         genericDecodes++;
         io.ledgerstream.schemas.LedgerEvent avro = generic.deserialize(topic, data);
@@ -125,11 +133,8 @@ final class EventDecoder {
     }
 
     /** Reads the event schema's fields in order from one record's bytes. */
-    private static LedgerEvent read(byte[] data, String topic, int schemaId) {
-        AvroBinaryCursor in = new AvroBinaryCursor(
-                data,
-                WireFormat.HEADER_LENGTH,
-                "io.ledgerstream.schemas.LedgerEvent (topic " + topic + ", writer schema id " + schemaId + ")");
+    private static LedgerEvent read(byte[] data, String subject) {
+        AvroBinaryCursor in = new AvroBinaryCursor(data, WireFormat.HEADER_LENGTH, subject);
         String accountId = in.readString();
         long version = in.readLong();
         String requestId = in.readString();
