@@ -1,6 +1,10 @@
 package io.ledgerstream.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.OptionalLong;
 
@@ -14,6 +18,8 @@ import java.util.OptionalLong;
  * replays, so this is on its hot path. Not thread-safe; use one per encoding.
  */
 final class CanonicalWriter {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private byte[] buf = new byte[160];
     private int size;
 
@@ -35,14 +41,28 @@ final class CanonicalWriter {
 
     CanonicalWriter writeLong(long value) {
         ensure(8);
-        for (int shift = 56, i = size; shift >= 0; shift -= 8, i++) {
-            buf[i] = (byte) (value >>> shift);
-        }
+        LONGS.set(buf, size, value);
         size += 8;
         return this;
     }
 
     CanonicalWriter writeString(String value) {
+        int length = value.length();
+        ensure(4 + length);
+        int start = size + 4;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return writeUtf8(value); // not ASCII: let the JDK encode it
+            }
+            buf[start + i] = (byte) c; // an ASCII character is its own UTF-8 byte
+        }
+        writeInt(length);
+        size += length;
+        return this;
+    }
+
+    private CanonicalWriter writeUtf8(String value) {
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         writeInt(utf8.length);
         ensure(utf8.length);
@@ -67,6 +87,11 @@ final class CanonicalWriter {
 
     byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
+    }
+
+    /** Feeds what was written to a digest, without copying it. */
+    void writeTo(MessageDigest digest) {
+        digest.update(buf, 0, size);
     }
 
     private void ensure(int more) {

@@ -131,7 +131,7 @@ public record LedgerEvent(
         Objects.requireNonNull(prevHash, "prevHash");
         return Hashes.sha256(
                 prevHash,
-                canonicalBytes(accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter));
+                canonical(accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter));
     }
 
     /**
@@ -141,7 +141,8 @@ public record LedgerEvent(
      * @return a new array
      */
     public byte[] canonicalBytes() {
-        return canonicalBytes(accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter);
+        return canonical(accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter)
+                .toByteArray();
     }
 
     /**
@@ -150,7 +151,9 @@ public record LedgerEvent(
      * @return a new 32-byte array
      */
     public byte[] expectedHash() {
-        return Hashes.sha256(prevHash, canonicalBytes());
+        return Hashes.sha256(
+                prevHash,
+                canonical(accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter));
     }
 
     /**
@@ -227,7 +230,7 @@ public record LedgerEvent(
                 + Hashes.toHex(hash) + "]";
     }
 
-    private static byte[] canonicalBytes(
+    private static CanonicalWriter canonical(
             String accountId,
             long version,
             String requestId,
@@ -246,7 +249,7 @@ public record LedgerEvent(
                 .writeLong(balanceAfter)
                 .writeLong(heldAfter);
         Objects.requireNonNull(body, "body").accept(new BodyEncoder(out));
-        return out.toByteArray();
+        return out;
     }
 
     /** Writes a body's tag and components; the tags are part of the on-disk contract. */
