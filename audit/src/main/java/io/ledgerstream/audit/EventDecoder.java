@@ -57,6 +57,9 @@ final class EventDecoder {
     private final RegistryClient registry;
     private final AvroDeserializer<io.ledgerstream.schemas.LedgerEvent> generic;
     private final Map<Integer, Boolean> fastBySchemaId = new HashMap<>();
+    /** Account IDs and currencies repeat: one String per distinct value, hash computed once. */
+    private final NameCache names = new NameCache(NameCache.SLOTS);
+
     private int lastSchemaId;
     private boolean lastFast;
     private boolean lastKnown;
@@ -133,13 +136,13 @@ final class EventDecoder {
     }
 
     /** Reads the event schema's fields in order from one record's bytes. */
-    private static LedgerEvent read(byte[] data, String subject) {
+    private LedgerEvent read(byte[] data, String subject) {
         AvroBinaryCursor in = new AvroBinaryCursor(data, WireFormat.HEADER_LENGTH, subject);
-        String accountId = in.readString();
+        String accountId = names.read(in);
         long version = in.readLong();
         String requestId = in.readString();
         long timestampMs = in.readLong();
-        String currency = in.readString();
+        String currency = names.read(in);
         long balanceAfter = in.readLong();
         long heldAfter = in.readLong();
         byte[] prevHash = in.readBytes();
@@ -150,16 +153,16 @@ final class EventDecoder {
                 accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter, prevHash, hash);
     }
 
-    private static EventBody body(AvroBinaryCursor in) {
+    private EventBody body(AvroBinaryCursor in) {
         int branch = in.readIndex(BODY_BRANCHES, "union branch");
         return switch (branch) {
             case 0 -> new AccountOpened(in.readLong());
             case 1 -> new Credited(in.readLong());
             case 2 -> new Debited(in.readLong());
-            case 3 -> new TransferDebited(in.readString(), in.readLong());
-            case 4 -> new TransferCredited(in.readString(), in.readLong());
+            case 3 -> new TransferDebited(names.read(in), in.readLong());
+            case 4 -> new TransferCredited(names.read(in), in.readLong());
             case 5 -> new TransferRefunded(
-                    in.readString(), in.readLong(), REASONS[in.readIndex(REASONS.length, "enum Reason")]);
+                    names.read(in), in.readLong(), REASONS[in.readIndex(REASONS.length, "enum Reason")]);
             case 6 -> new HoldPlaced(in.readString(), in.readLong(), in.readLong());
             case 7 -> new HoldCaptured(in.readString(), in.readLong(), in.readLong());
             case 8 -> new HoldReleased(in.readString(), in.readLong());

@@ -94,6 +94,33 @@ public final class AvroBinaryCursor {
     }
 
     /**
+     * Reads an Avro {@code string} through a caller's decoder, e.g. one that returns a cached instance for bytes it has
+     * seen before instead of allocating.
+     *
+     * @param decoder receives the bytes in place (the length already checked against the bytes present); must not
+     *     write them or keep the array; returns what this call returns
+     * @return what {@code decoder} returned
+     */
+    public String readString(StringDecoder decoder) {
+        int length = readLength("length of string");
+        String value = decoder.decode(data, pos, length);
+        pos += length;
+        return value;
+    }
+
+    /** Turns the UTF-8 bytes of an Avro string, read in place, into a {@link String}. */
+    @FunctionalInterface
+    public interface StringDecoder {
+        /**
+         * @param data the cursor's bytes; read only, not kept
+         * @param start where the string's bytes start
+         * @param length how many bytes, all present
+         * @return the string
+         */
+        String decode(byte[] data, int start, int length);
+    }
+
+    /**
      * Reads Avro {@code bytes}.
      *
      * @return a new array
