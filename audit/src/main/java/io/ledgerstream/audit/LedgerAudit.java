@@ -386,8 +386,12 @@ public final class LedgerAudit {
         return keyBytes == null ? 0 : Utils.toPositive(Utils.murmur2(keyBytes)) % shardCount;
     }
 
-    static int requestShard(String requestId, int shardCount) {
-        return shardCount == 1 ? 0 : Math.floorMod(requestId.hashCode(), shardCount);
+    /**
+     * The request shard of a request ID, from its {@link RequestTable#hash}'s high bits (the tables place it by the low
+     * bits, so every shard's table uses all its slots).
+     */
+    static int requestShard(int requestHash, int shardCount) {
+        return (int) (((requestHash & 0xFFFF_FFFFL) * shardCount) >>> 32);
     }
 
     ReplayShard shard(int index) {
@@ -742,19 +746,20 @@ public final class LedgerAudit {
         for (int w = 0; w < shards.length; w++) {
             RequestTable table = shards[w].requests[s];
             for (int request = 0; request < table.size(); request++) {
-                String requestId = table.key(request);
+                int hash = table.keyHash(request);
                 boolean seenBefore = false;
                 for (int v = 0; v < w && !seenBefore; v++) {
-                    seenBefore = shards[v].requests[s].find(requestId) >= 0;
+                    seenBefore = table.findIn(shards[v].requests[s], request, hash) >= 0;
                 }
                 if (seenBefore) {
                     continue; // gathered when the first shard that has it was visited
                 }
+                String requestId = table.key(request);
                 entry.clear();
                 table.copyInto(request, entry);
                 for (int v = w + 1; v < shards.length; v++) {
                     RequestTable other = shards[v].requests[s];
-                    int found = other.find(requestId);
+                    int found = table.findIn(other, request, hash);
                     if (found >= 0) {
                         other.copyInto(found, entry);
                     }

@@ -87,7 +87,9 @@ final class ReplayShard {
             reusedIdOutcomes++;
             return;
         }
-        requests[LedgerAudit.requestShard(outcome.requestId(), requestShards)].addOutcome(outcome, partition, offset);
+        byte[] id = RequestTable.bytesOf(outcome.requestId());
+        int hash = RequestTable.hash(id, 0, id.length);
+        requests[LedgerAudit.requestShard(hash, requestShards)].addOutcome(outcome, id, hash, partition, offset);
     }
 
     void onEvent(int partition, long offset, LedgerEvent event) {
@@ -246,8 +248,11 @@ final class ReplayShard {
             return;
         }
         EventBody body = event.body();
-        requests[LedgerAudit.requestShard(event.requestId(), requestShards)].addEvent(
-                event.requestId(),
+        byte[] id = RequestTable.bytesOf(event.requestId());
+        int hash = RequestTable.hash(id, 0, id.length);
+        requests[LedgerAudit.requestShard(hash, requestShards)].addEvent(
+                id,
+                hash,
                 kind,
                 applied,
                 partition,
@@ -386,8 +391,10 @@ final class ReplayShard {
                             + account.lastOffset + "; skipped");
             return;
         }
-        EventRef same = requests[LedgerAudit.requestShard(event.requestId(), requestShards)].findEvent(
-                event.requestId(), event.accountId(), event.version());
+        byte[] id = RequestTable.bytesOf(event.requestId());
+        EventRef same =
+                requests[LedgerAudit.requestShard(RequestTable.hash(id, 0, id.length), requestShards)].findEvent(
+                        event.requestId(), event.accountId(), event.version());
         if (same != null && same.kind == EventKind.of(event.body())) {
             addFinding(
                     Invariant.VERSIONS,

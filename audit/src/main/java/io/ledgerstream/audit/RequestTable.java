@@ -1,12 +1,16 @@
 package io.ledgerstream.audit;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One shard's index of request IDs and their events and outcomes, laid out in primitive arrays: one object per request
- * (its ID string, which the decoder allocated anyway) instead of several, so that indexing millions of requests adds
- * almost nothing for the garbage collector to copy. Open addressing on the request ID; the events of a request are a
- * linked list through {@code eventNext}. Not thread-safe.
+ * One shard's index of request IDs and their events and outcomes, laid out in primitive arrays, request IDs included
+ * (their UTF-8 bytes, end to end in one byte array): indexing millions of requests allocates no object per request
+ * or event, so the garbage collector has nothing to copy or trace. Open addressing on the request ID's {@link
+ * #hash}; the events of a request are a linked list through {@code eventNext}. Not thread-safe.
  */
 final class RequestTable {
     private static final String[] COMMAND_TYPES = {
@@ -17,12 +21,20 @@ final class RequestTable {
 
     private final StringPool names;
 
-    // open-addressing table: slot -> request number + 1 (0 = empty)
-    private int[] slots;
+    // open-addressing table: slot -> the request ID's hash in the high 32 bits, request number + 1 in the low 32 bits
+    // (0 = empty), so that a probe compares hashes before it touches a key
+    private long[] slots;
     private int mask;
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    // request IDs' UTF-8 bytes, end to end
+    private byte[] keyBytes;
+    private int keyBytesUsed;
+
     // per request
-    private String[] keys;
+    private int[] keyStart;
+    private int[] keyLength;
     private int[] firstEvent;
     private int[] lastEvent;
     private int[] outcomeCount;
@@ -54,9 +66,11 @@ final class RequestTable {
         this.names = names;
         int capacity = Math.max(16, expectedRequests);
         int tableSize = Integer.highestOneBit(Math.max(32, capacity * 2 - 1)) << 1;
-        slots = new int[tableSize];
+        slots = new long[tableSize];
         mask = tableSize - 1;
-        keys = new String[capacity];
+        keyBytes = new byte[Math.max(64, capacity * 40)];
+        keyStart = new int[capacity];
+        keyLength = new int[capacity];
         firstEvent = new int[capacity];
         lastEvent = new int[capacity];
         outcomeCount = new int[capacity];
@@ -85,55 +99,118 @@ final class RequestTable {
         return requests;
     }
 
+    /** The request ID of request number {@code request}. */
     String key(int request) {
-        return keys[request];
+        return new String(keyBytes, keyStart[request], keyLength[request], StandardCharsets.UTF_8);
+    }
+
+    /** The {@link #hash} of request number {@code request}'s ID. */
+    int keyHash(int request) {
+        return hash(keyBytes, keyStart[request], keyLength[request]);
+    }
+
+    /**
+     * The hash of a request ID's UTF-8 bytes, by which every table (and {@link LedgerAudit#requestShard}) places it:
+     * eight bytes at a time, well mixed in every bit.
+     */
+    static int hash(byte[] data, int start, int length) {
+        long h = 0x9E3779B97F4A7C15L ^ length;
+        int i = start;
+        int end = start + length;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            h = Long.rotateLeft(h ^ (long) LONGS.get(data, i) * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
+        }
+        for (; i < end; i++) {
+            h = (h ^ (data[i] & 0xFF)) * 0x100000001B3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return (int) h;
+    }
+
+    /** The UTF-8 bytes by which a request ID is indexed. */
+    static byte[] bytesOf(String requestId) {
+        return requestId.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The request's number, or -1 if it was never seen. */
     int find(String requestId) {
-        int slot = spread(requestId.hashCode()) & mask;
+        byte[] id = bytesOf(requestId);
+        return find(id, 0, id.length, hash(id, 0, id.length));
+    }
+
+    /** The number of the request whose ID is {@code length} bytes at {@code start} of {@code id}, or -1. */
+    int find(byte[] id, int start, int length, int hash) {
+        int slot = hash & mask;
         while (true) {
-            int value = slots[slot];
+            long value = slots[slot];
             if (value == 0) {
                 return -1;
             }
-            if (keys[value - 1].equals(requestId)) {
-                return value - 1;
+            int request = (int) value - 1;
+            if ((int) (value >>> 32) == hash && sameKey(request, id, start, length)) {
+                return request;
             }
             slot = (slot + 1) & mask;
         }
     }
 
+    /** Request number {@code request} of this table in {@code other}, or -1. */
+    int findIn(RequestTable other, int request, int hash) {
+        return other.find(keyBytes, keyStart[request], keyLength[request], hash);
+    }
+
     /** The request's number, added if new. */
-    int request(String requestId) {
-        int slot = spread(requestId.hashCode()) & mask;
+    int request(byte[] id, int start, int length, int hash) {
+        int slot = hash & mask;
         while (true) {
-            int value = slots[slot];
+            long value = slots[slot];
             if (value == 0) {
                 break;
             }
-            if (keys[value - 1].equals(requestId)) {
-                return value - 1;
+            int request = (int) value - 1;
+            if ((int) (value >>> 32) == hash && sameKey(request, id, start, length)) {
+                return request;
             }
             slot = (slot + 1) & mask;
         }
-        if (requests == keys.length) {
+        if (requests == keyStart.length) {
             growRequests();
         }
+        if (keyBytesUsed > keyBytes.length - length) {
+            long needed = (long) keyBytesUsed + length;
+            if (needed > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException(
+                        "request index of one shard over 2 GB of request IDs: use more threads");
+            }
+            keyBytes = Arrays.copyOf(
+                    keyBytes, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(needed, keyBytes.length * 2L)));
+        }
+        System.arraycopy(id, start, keyBytes, keyBytesUsed, length);
         int request = requests++;
-        keys[request] = requestId;
+        keyStart[request] = keyBytesUsed;
+        keyLength[request] = length;
+        keyBytesUsed += length;
         firstEvent[request] = -1;
         lastEvent[request] = -1;
         outcomeReason[request] = -1;
-        slots[slot] = request + 1;
+        slots[slot] = slotValue(hash, request);
         if (requests * 2 > slots.length) {
             rehash();
         }
         return request;
     }
 
+    private boolean sameKey(int request, byte[] id, int start, int length) {
+        int from = keyStart[request];
+        return keyLength[request] == length && Arrays.equals(keyBytes, from, from + length, id, start, start + length);
+    }
+
+    /** Records an event of the request whose UTF-8 ID is {@code id} (with its {@link #hash}). */
     void addEvent(
-            String requestId,
+            byte[] id,
+            int hash,
             EventKind kind,
             boolean applied,
             int partition,
@@ -144,7 +221,7 @@ final class RequestTable {
             int account,
             int counterparty,
             int currency) {
-        int request = request(requestId);
+        int request = request(id, 0, id.length, hash);
         if (events == eventKind.length) {
             growEvents();
         }
@@ -169,8 +246,8 @@ final class RequestTable {
     }
 
     /** Records an outcome; the first one per request is kept, the others counted. */
-    void addOutcome(OutcomeView view, int partition, long offset) {
-        int request = request(view.requestId());
+    void addOutcome(OutcomeView view, byte[] id, int hash, int partition, long offset) {
+        int request = request(id, 0, id.length, hash);
         if (outcomeCount[request]++ > 0) {
             return;
         }
@@ -225,7 +302,7 @@ final class RequestTable {
             String[] other = outcomeOther[request];
             short reason = outcomeReason[request];
             OutcomeView view = new OutcomeView(
-                    keys[request],
+                    key(request),
                     names.get(outcomeAccount[request]),
                     outcomeCommand[request] >= 0 ? COMMAND_TYPES[outcomeCommand[request]] : other[0],
                     (outcomeFlags[request] & 1) != 0,
@@ -250,27 +327,31 @@ final class RequestTable {
                 names.get(eventCurrency[e]));
     }
 
-    private static int spread(int hash) {
-        return hash ^ (hash >>> 16);
+    private static long slotValue(int hash, int request) {
+        return ((long) hash << 32) | ((request + 1) & 0xFFFF_FFFFL);
     }
 
     private void rehash() {
-        int[] bigger = new int[slots.length * 2];
+        long[] bigger = new long[slots.length * 2];
         int biggerMask = bigger.length - 1;
-        for (int request = 0; request < requests; request++) {
-            int slot = spread(keys[request].hashCode()) & biggerMask;
+        for (long value : slots) {
+            if (value == 0) {
+                continue;
+            }
+            int slot = (int) (value >>> 32) & biggerMask;
             while (bigger[slot] != 0) {
                 slot = (slot + 1) & biggerMask;
             }
-            bigger[slot] = request + 1;
+            bigger[slot] = value;
         }
         slots = bigger;
         mask = biggerMask;
     }
 
     private void growRequests() {
-        int n = keys.length * 2;
-        keys = Arrays.copyOf(keys, n);
+        int n = keyStart.length * 2;
+        keyStart = Arrays.copyOf(keyStart, n);
+        keyLength = Arrays.copyOf(keyLength, n);
         firstEvent = Arrays.copyOf(firstEvent, n);
         lastEvent = Arrays.copyOf(lastEvent, n);
         outcomeCount = Arrays.copyOf(outcomeCount, n);

@@ -14,7 +14,8 @@ class RequestTableTest {
 
         // when: 50,000 requests, every tenth with a second event and an outcome
         for (int i = 0; i < 50_000; i++) {
-            table.addEvent(
+            add(
+                    table,
                     "req-" + i,
                     EventKind.CREDITED,
                     true,
@@ -27,7 +28,8 @@ class RequestTableTest {
                     -1,
                     -1);
             if (i % 10 == 0) {
-                table.addEvent(
+                add(
+                        table,
                         "req-" + i,
                         EventKind.DEBITED,
                         false,
@@ -39,7 +41,13 @@ class RequestTableTest {
                         names.id("a-" + (i % 7)),
                         -1,
                         -1);
-                table.addOutcome(new OutcomeView("req-" + i, "a-" + (i % 7), "Deposit", true, null, false, 9), 1, i);
+                byte[] id = RequestTable.bytesOf("req-" + i);
+                table.addOutcome(
+                        new OutcomeView("req-" + i, "a-" + (i % 7), "Deposit", true, null, false, 9),
+                        id,
+                        RequestTable.hash(id, 0, id.length),
+                        1,
+                        i);
             }
         }
 
@@ -59,5 +67,78 @@ class RequestTableTest {
         assertThat(table.find("req-50000")).isEqualTo(-1);
         assertThat(table.findEvent("req-12340", "a-6", 3).kind).isEqualTo(EventKind.DEBITED);
         assertThat(table.findEvent("req-12340", "a-5", 3)).isNull();
+    }
+
+    @Test
+    void shouldIndexRequestIdsByTheirUtf8BytesWhateverTheirCharacters() {
+        StringPool names = new StringPool();
+        RequestTable table = new RequestTable(names, 4);
+        String[] ids = {"réq-1", "req-1", "req-€", "req-\uD83D\uDE00", "", "r".repeat(128)};
+        for (int i = 0; i < ids.length; i++) {
+            add(table, ids[i], EventKind.CREDITED, true, 0, i, 1, 1, 1, names.id("a"), -1, -1);
+        }
+
+        assertThat(table.size()).isEqualTo(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            int request = table.find(ids[i]);
+            assertThat(table.key(request)).isEqualTo(ids[i]);
+            assertThat(table.keyHash(request)).isEqualTo(hashOf(ids[i]));
+        }
+        assertThat(table.find("req-2")).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldSpreadRequestIdsEvenlyOverTheRequestShards() {
+        for (int shards : new int[] {2, 3, 4, 7}) {
+            int[] counts = new int[shards];
+            for (int i = 0; i < 70_000; i++) {
+                counts[
+                        LedgerAudit.requestShard(
+                                hashOf(java.util
+                                        .UUID
+                                        .nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16)})
+                                        .toString()),
+                                shards)]++;
+            }
+            for (int count : counts) {
+                assertThat(count)
+                        .as("shards=" + shards)
+                        .isBetween(70_000 / shards * 95 / 100, 70_000 / shards * 105 / 100);
+            }
+        }
+    }
+
+    private static int hashOf(String requestId) {
+        byte[] id = RequestTable.bytesOf(requestId);
+        return RequestTable.hash(id, 0, id.length);
+    }
+
+    private static void add(
+            RequestTable table,
+            String requestId,
+            EventKind kind,
+            boolean applied,
+            int partition,
+            long offset,
+            long version,
+            long amount,
+            long timestampMs,
+            int account,
+            int counterparty,
+            int currency) {
+        byte[] id = RequestTable.bytesOf(requestId);
+        table.addEvent(
+                id,
+                RequestTable.hash(id, 0, id.length),
+                kind,
+                applied,
+                partition,
+                offset,
+                version,
+                amount,
+                timestampMs,
+                account,
+                counterparty,
+                currency);
     }
 }
