@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /**
  * The benchmark harness: {@code java -cp 'bench/target/bench.jar:bench/target/lib/*' io.ledgerstream.bench.BenchMain
  * <command>}. Scenarios: {@code e2e} (one run, ceiling and SDK path, every figure as a ratio), {@code sweep} (a scaling
- * curve over partitions, instances, accounts, in-flight bound, commit interval or clients); tools: {@code jfr-top}
+ * curve over partitions, instances, accounts, in-flight bound, commit interval or clients), {@code audit} (the audit
+ * replayer against a raw consumer over a generated ledger of millions of events); tools: {@code jfr-top}
  * (top costs of JFR recordings), {@code chart} (Markdown and Mermaid of sweep results). See docs/benchmarks.md.
  */
 @Command(
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             Commands.E2e.class,
             Commands.Sweep.class,
+            AuditScenario.class,
             JfrTop.class,
             Commands.Chart.class,
             ChildCommands.Broker.class,

@@ -91,6 +91,7 @@ final class Results {
             Double auditEventsPerSec,
             Double auditPerRaw,
             List<Double> rawRoundsPerSec,
+            List<Double> rawReadLoopRoundsPerSec,
             List<Double> auditRoundsPerSec,
             List<String> verdicts,
             long findings) {}

@@ -58,6 +58,7 @@ class RatiosTest {
                 0.5,
                 java.util.List.of(),
                 java.util.List.of(),
+                java.util.List.of(),
                 java.util.List.of("PASS", "PASS", "PASS"),
                 0);
         assertThat(audit.rawRecordsPerSec()).isEqualTo(1_000_000.0);
