@@ -1,22 +1,27 @@
 package io.ledgerstream.audit;
 
 /**
- * What the request-level checks see of one event: its kind, place and money (no hashes, no body). Built on demand from
- * a {@link RequestTable}, which stores the same fields in primitive arrays. Immutable.
+ * What the request-level checks see of one event: its kind, place and money (no hashes, no body). Filled on demand
+ * from a {@link RequestTable}, which stores the same fields in primitive arrays. A {@link RequestEntry} reuses its
+ * instances from one request to the next, so that checking millions of requests allocates nothing: whoever reads one
+ * must not keep it beyond the request (the checks copy what they keep). Not thread-safe.
  */
 final class EventRef {
-    final EventKind kind;
-    final boolean applied;
-    final int partition;
-    final long offset;
-    final long version;
-    final long amount;
-    final long timestampMs;
-    final String accountId;
-    final String counterparty;
-    final String currency;
+    EventKind kind;
+    boolean applied;
+    int partition;
+    long offset;
+    long version;
+    long amount;
+    long timestampMs;
+    String accountId;
+    String counterparty;
+    String currency;
 
-    EventRef(
+    EventRef() {}
+
+    /** Replaces every field; returns this. */
+    EventRef set(
             EventKind kind,
             boolean applied,
             int partition,
@@ -37,6 +42,7 @@ final class EventRef {
         this.accountId = accountId;
         this.counterparty = counterparty;
         this.currency = currency;
+        return this;
     }
 
     String describe() {

@@ -754,8 +754,8 @@ public final class LedgerAudit {
                 if (seenBefore) {
                     continue; // gathered when the first shard that has it was visited
                 }
-                String requestId = table.key(request);
                 entry.clear();
+                entry.key(table, request);
                 table.copyInto(request, entry);
                 for (int v = w + 1; v < shards.length; v++) {
                     RequestTable other = shards[v].requests[s];
@@ -764,7 +764,7 @@ public final class LedgerAudit {
                         other.copyInto(found, entry);
                     }
                 }
-                checks.check(requestId, entry);
+                checks.check(entry);
             }
         }
         return checks;

@@ -30,6 +30,9 @@ final class RequestChecks {
     private final Context context;
     private final Set<String> filter;
     final Findings findings;
+    /** The applied events of the request being checked (reused: the checks keep no reference to it). */
+    private final List<EventRef> applied = new ArrayList<>(4);
+
     final TreeSet<AuditReport.InFlightTransfer> inFlightListed = new TreeSet<>(IN_FLIGHT_ORDER);
     /** Per currency: [0] unmatched debits at the end, [1] legs without their debit (in flight at the start). */
     final Map<String, long[]> inFlightByCurrency = new HashMap<>();
@@ -48,9 +51,11 @@ final class RequestChecks {
         this.findings = new Findings(context.settings().maxFindings());
     }
 
-    void check(String requestId, RequestEntry entry) {
+    /** Checks one request: its ID is only materialized (from the entry) when a finding or a listing names it. */
+    void check(RequestEntry entry) {
         List<EventRef> all = entry.events();
-        List<EventRef> applied = new ArrayList<>(all.size());
+        List<EventRef> applied = this.applied;
+        applied.clear();
         for (EventRef ref : all) {
             if (ref.applied) {
                 applied.add(ref);
@@ -58,17 +63,17 @@ final class RequestChecks {
         }
         if (!all.isEmpty()) {
             requests++;
-            checkOnce(requestId, all);
+            checkOnce(entry, all);
         }
-        boolean inFlight = checkTransfer(requestId, applied);
+        boolean inFlight = checkTransfer(entry, applied);
         if (context.settings().outcomesTopic() != null) {
-            checkOutcome(requestId, entry, all, applied, inFlight);
+            checkOutcome(entry, all, applied, inFlight);
         }
     }
 
     // ---- REQUEST_ONCE -----------------------------------------------------------------------------------------
 
-    private void checkOnce(String requestId, List<EventRef> all) {
+    private void checkOnce(RequestEntry entry, List<EventRef> all) {
         findings.check(Invariant.REQUEST_ONCE);
         if (all.size() == 1) {
             return;
@@ -90,14 +95,15 @@ final class RequestChecks {
                 Invariant.REQUEST_ONCE,
                 "APPLIED_TWICE",
                 last,
-                requestId,
-                "request " + requestId + " has " + all.size() + " events, more than one application: " + describe(all));
+                entry.requestId(),
+                "request " + entry.requestId() + " has " + all.size() + " events, more than one application: "
+                        + describe(all));
     }
 
     // ---- TRANSFERS --------------------------------------------------------------------------------------------
 
     /** Returns true if the request is a transfer still in flight (debited, neither credited nor refunded). */
-    private boolean checkTransfer(String requestId, List<EventRef> applied) {
+    private boolean checkTransfer(RequestEntry entry, List<EventRef> applied) {
         EventRef debit = null;
         EventRef leg = null;
         int debits = 0;
@@ -121,8 +127,8 @@ final class RequestChecks {
                     Invariant.TRANSFERS,
                     debits > 1 ? "DEBITED_TWICE" : "SETTLED_TWICE",
                     latest(applied),
-                    requestId,
-                    "transfer " + requestId + " has " + debits + " debits and " + legs + " credits/refunds: "
+                    entry.requestId(),
+                    "transfer " + entry.requestId() + " has " + debits + " debits and " + legs + " credits/refunds: "
                             + describe(applied));
             // conservation still counts each unmatched leg below
         }
@@ -138,7 +144,7 @@ final class RequestChecks {
                     inFlightCount++;
                     inFlight(ref.currency)[0] += ref.amount;
                     inFlightListed.add(new AuditReport.InFlightTransfer(
-                            requestId,
+                            entry.requestId(),
                             ref.accountId,
                             ref.counterparty,
                             ref.amount,
@@ -158,8 +164,8 @@ final class RequestChecks {
                         Invariant.TRANSFERS,
                         "STUCK_TRANSFER",
                         debit,
-                        requestId,
-                        "transfer " + requestId + " of " + debit.amount + " " + debit.currency + " from "
+                        entry.requestId(),
+                        "transfer " + entry.requestId() + " of " + debit.amount + " " + debit.currency + " from "
                                 + debit.accountId + " to " + debit.counterparty + " debited at " + debit.timestampMs
                                 + " is neither credited nor refunded "
                                 + context.settings().inFlightGraceMs()
@@ -183,8 +189,8 @@ final class RequestChecks {
                     Invariant.TRANSFERS,
                     "CREDIT_WITHOUT_DEBIT",
                     leg,
-                    requestId,
-                    "transfer " + requestId + ": " + leg.describe() + " has no TransferDebited");
+                    entry.requestId(),
+                    "transfer " + entry.requestId() + ": " + leg.describe() + " has no TransferDebited");
             return false;
         }
         if (debits == 1 && legs == 1) {
@@ -196,8 +202,8 @@ final class RequestChecks {
                         Invariant.TRANSFERS,
                         "MISMATCHED_LEGS",
                         leg,
-                        requestId,
-                        "transfer " + requestId + ": " + debit.describe() + " (" + debit.amount + " to "
+                        entry.requestId(),
+                        "transfer " + entry.requestId() + ": " + debit.describe() + " (" + debit.amount + " to "
                                 + debit.counterparty + ") does not match " + leg.describe() + " (" + leg.amount
                                 + " with " + leg.counterparty + ")");
             }
@@ -227,15 +233,14 @@ final class RequestChecks {
 
     // ---- OUTCOMES ---------------------------------------------------------------------------------------------
 
-    private void checkOutcome(
-            String requestId, RequestEntry entry, List<EventRef> all, List<EventRef> applied, boolean inFlight) {
+    private void checkOutcome(RequestEntry entry, List<EventRef> all, List<EventRef> applied, boolean inFlight) {
         OutcomeView outcome = entry.outcome;
         if (entry.outcomeCount > 1) {
             outcomeFinding(
                     "DUPLICATE_OUTCOME",
                     entry,
-                    requestId,
-                    "request " + requestId + " has " + entry.outcomeCount + " first (non-replay) outcomes");
+                    entry.requestId(),
+                    "request " + entry.requestId() + " has " + entry.outcomeCount + " first (non-replay) outcomes");
         }
         if (!all.isEmpty()) {
             findings.check(Invariant.OUTCOMES);
@@ -259,8 +264,8 @@ final class RequestChecks {
                             Invariant.OUTCOMES,
                             "MISSING_OUTCOME",
                             first,
-                            requestId,
-                            "request " + requestId + " has events but no outcome: " + describe(all));
+                            entry.requestId(),
+                            "request " + entry.requestId() + " has events but no outcome: " + describe(all));
                 }
                 return;
             }
@@ -273,7 +278,7 @@ final class RequestChecks {
             if (problem != null && !context.fullRange() && partOf(outcome, kinds)) {
                 outcomesNotVerifiable++; // the other events are outside the range
             } else if (problem != null) {
-                outcomeFinding("OUTCOME_MISMATCH", entry, requestId, problem);
+                outcomeFinding("OUTCOME_MISMATCH", entry, entry.requestId(), problem);
             }
             return;
         }
@@ -288,8 +293,8 @@ final class RequestChecks {
                 outcomeFinding(
                         "MISSING_EVENTS",
                         entry,
-                        requestId,
-                        "accepted " + outcome.commandType() + " " + requestId + " on " + outcome.accountId()
+                        entry.requestId(),
+                        "accepted " + outcome.commandType() + " " + entry.requestId() + " on " + outcome.accountId()
                                 + " has no events");
             }
         }

@@ -10,6 +10,12 @@ import java.util.List;
  */
 final class RequestEntry {
     private final List<EventRef> events = new ArrayList<>(2);
+    /** Instances for {@link #nextEvent()}, reused from one request to the next. */
+    private final List<EventRef> spare = new ArrayList<>(2);
+
+    private RequestTable keyTable;
+    private int keyRequest;
+    private String requestId;
     /** The first non-replay outcome, or null. */
     OutcomeView outcome;
 
@@ -18,8 +24,30 @@ final class RequestEntry {
     /** Non-replay outcomes (other than REQUEST_ID_REUSED rejections) seen. */
     int outcomeCount;
 
-    void addEvent(EventRef ref) {
+    /** An event slot for this request, added to {@link #events()}: a reused instance, to be filled by the caller. */
+    EventRef nextEvent() {
+        int n = events.size();
+        if (n == spare.size()) {
+            spare.add(new EventRef());
+        }
+        EventRef ref = spare.get(n);
         events.add(ref);
+        return ref;
+    }
+
+    /** Sets the request's ID: request number {@code request} of {@code table}, materialized on first use. */
+    void key(RequestTable table, int request) {
+        keyTable = table;
+        keyRequest = request;
+        requestId = null;
+    }
+
+    /** The request's ID (a new string the first time it is asked for, if it was set from a table). */
+    String requestId() {
+        if (requestId == null && keyTable != null) {
+            requestId = keyTable.key(keyRequest);
+        }
+        return requestId;
     }
 
     void addOutcomes(OutcomeView first, int partition, long offset, int count) {
@@ -38,6 +66,8 @@ final class RequestEntry {
 
     void clear() {
         events.clear();
+        keyTable = null;
+        requestId = null;
         outcome = null;
         outcomePartition = -1;
         outcomeOffset = -1;

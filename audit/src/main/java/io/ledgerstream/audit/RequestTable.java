@@ -62,7 +62,12 @@ final class RequestTable {
     private int[] eventNext;
     private int events;
 
-    RequestTable(StringPool names, int expectedRequests) {
+    /**
+     * @param names numbers account IDs and currencies
+     * @param expectedRequests initial capacity in requests (grows by doubling)
+     * @param expectedEvents initial capacity in events (grows by doubling)
+     */
+    RequestTable(StringPool names, int expectedRequests, int expectedEvents) {
         this.names = names;
         int capacity = Math.max(16, expectedRequests);
         int tableSize = Integer.highestOneBit(Math.max(32, capacity * 2 - 1)) << 1;
@@ -73,15 +78,8 @@ final class RequestTable {
         keyLength = new int[capacity];
         firstEvent = new int[capacity];
         lastEvent = new int[capacity];
-        outcomeCount = new int[capacity];
-        outcomeCommand = new byte[capacity];
-        outcomeFlags = new byte[capacity];
-        outcomeReason = new short[capacity];
-        outcomeAccount = new int[capacity];
-        outcomeProcessedAtMs = new long[capacity];
-        outcomePartition = new int[capacity];
-        outcomeOffset = new long[capacity];
-        outcomeOther = new String[capacity][];
+        // the outcome arrays are allocated with the first outcome: an audit of the events alone never needs them
+        capacity = Math.max(16, expectedEvents);
         eventKind = new byte[capacity];
         eventApplied = new byte[capacity];
         eventPartition = new int[capacity];
@@ -194,7 +192,6 @@ final class RequestTable {
         keyBytesUsed += length;
         firstEvent[request] = -1;
         lastEvent[request] = -1;
-        outcomeReason[request] = -1;
         slots[slot] = slotValue(hash, request);
         if (requests * 2 > slots.length) {
             rehash();
@@ -248,6 +245,9 @@ final class RequestTable {
     /** Records an outcome; the first one per request is kept, the others counted. */
     void addOutcome(OutcomeView view, byte[] id, int hash, int partition, long offset) {
         int request = request(id, 0, id.length, hash);
+        if (outcomeCount == null) {
+            allocateOutcomes(keyStart.length);
+        }
         if (outcomeCount[request]++ > 0) {
             return;
         }
@@ -295,9 +295,9 @@ final class RequestTable {
     /** Adds a request's events and outcome to a (transient) entry. */
     void copyInto(int request, RequestEntry entry) {
         for (int e = firstEvent[request]; e >= 0; e = eventNext[e]) {
-            entry.addEvent(event(e));
+            fill(e, entry.nextEvent());
         }
-        int count = outcomeCount[request];
+        int count = outcomeCount == null ? 0 : outcomeCount[request];
         if (count > 0) {
             String[] other = outcomeOther[request];
             short reason = outcomeReason[request];
@@ -314,7 +314,11 @@ final class RequestTable {
     }
 
     private EventRef event(int e) {
-        return new EventRef(
+        return fill(e, new EventRef());
+    }
+
+    private EventRef fill(int e, EventRef ref) {
+        return ref.set(
                 KINDS[eventKind[e]],
                 eventApplied[e] != 0,
                 eventPartition[e],
@@ -348,12 +352,27 @@ final class RequestTable {
         mask = biggerMask;
     }
 
+    private void allocateOutcomes(int capacity) {
+        outcomeCount = new int[capacity];
+        outcomeCommand = new byte[capacity];
+        outcomeFlags = new byte[capacity];
+        outcomeReason = new short[capacity];
+        outcomeAccount = new int[capacity];
+        outcomeProcessedAtMs = new long[capacity];
+        outcomePartition = new int[capacity];
+        outcomeOffset = new long[capacity];
+        outcomeOther = new String[capacity][];
+    }
+
     private void growRequests() {
         int n = keyStart.length * 2;
         keyStart = Arrays.copyOf(keyStart, n);
         keyLength = Arrays.copyOf(keyLength, n);
         firstEvent = Arrays.copyOf(firstEvent, n);
         lastEvent = Arrays.copyOf(lastEvent, n);
+        if (outcomeCount == null) {
+            return;
+        }
         outcomeCount = Arrays.copyOf(outcomeCount, n);
         outcomeCommand = Arrays.copyOf(outcomeCommand, n);
         outcomeFlags = Arrays.copyOf(outcomeFlags, n);

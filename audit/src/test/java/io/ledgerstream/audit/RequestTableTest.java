@@ -10,7 +10,7 @@ class RequestTableTest {
     void shouldKeepEveryRequestAndItsEventsWhenGrowingFarBeyondItsInitialSize() {
         // given
         StringPool names = new StringPool();
-        RequestTable table = new RequestTable(names, 16);
+        RequestTable table = new RequestTable(names, 16, 16);
 
         // when: 50,000 requests, every tenth with a second event and an outcome
         for (int i = 0; i < 50_000; i++) {
@@ -72,7 +72,7 @@ class RequestTableTest {
     @Test
     void shouldIndexRequestIdsByTheirUtf8BytesWhateverTheirCharacters() {
         StringPool names = new StringPool();
-        RequestTable table = new RequestTable(names, 4);
+        RequestTable table = new RequestTable(names, 4, 4);
         String[] ids = {"réq-1", "req-1", "req-€", "req-\uD83D\uDE00", "", "r".repeat(128)};
         for (int i = 0; i < ids.length; i++) {
             add(table, ids[i], EventKind.CREDITED, true, 0, i, 1, 1, 1, names.id("a"), -1, -1);
