@@ -59,12 +59,12 @@ final class ReplayShard {
         this.settings = settings;
         this.requestShards = requestShards;
         this.requests = new RequestTable[requestShards];
-        // sized for the expected events up front (a table grows by doubling, copying primitives only); about two
-        // events per request (a transfer has two, a deposit one): the request arrays double once if there are more
+        // sized for the expected events up front (a table grows by doubling, copying primitives only); fewer requests
+        // than events (a transfer's two legs often land in one table): the request arrays double once if not
         long perTable =
                 Math.max(16, Math.min(EXPECTED_REQUESTS_PER_MAP_MAX, expectedEvents / requestShards / requestShards));
         for (int i = 0; i < requestShards; i++) {
-            requests[i] = new RequestTable(names, (int) (perTable * 5 / 8), (int) perTable);
+            requests[i] = new RequestTable(names, (int) (perTable * 7 / 8), (int) perTable);
         }
         this.findings = new Findings(settings.maxFindings());
     }

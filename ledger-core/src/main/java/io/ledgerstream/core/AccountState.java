@@ -86,15 +86,17 @@ public record AccountState(
             throw new InvariantViolation(
                     "account " + accountId + ": " + holds.size() + " holds > " + Ledger.MAX_HOLDS_PER_ACCOUNT);
         }
-        for (Map.Entry<String, Hold> entry : holds.entrySet()) {
-            Hold hold = Objects.requireNonNull(entry.getValue(), "hold");
-            if (!entry.getKey().equals(hold.holdId())) {
-                throw new InvariantViolation(
-                        "account " + accountId + ": hold " + hold.holdId() + " stored under key " + entry.getKey());
-            }
-            if (hold.amount() <= 0) {
-                throw new InvariantViolation("account " + accountId + ": hold " + hold.holdId()
-                        + " has non-positive amount " + hold.amount());
+        if (!holds.isEmpty()) { // an empty sorted map still builds an iterator
+            for (Map.Entry<String, Hold> entry : holds.entrySet()) {
+                Hold hold = Objects.requireNonNull(entry.getValue(), "hold");
+                if (!entry.getKey().equals(hold.holdId())) {
+                    throw new InvariantViolation(
+                            "account " + accountId + ": hold " + hold.holdId() + " stored under key " + entry.getKey());
+                }
+                if (hold.amount() <= 0) {
+                    throw new InvariantViolation("account " + accountId + ": hold " + hold.holdId()
+                            + " has non-positive amount " + hold.amount());
+                }
             }
         }
         long available = available(accountId, balance, sumOfHolds(accountId, holds));

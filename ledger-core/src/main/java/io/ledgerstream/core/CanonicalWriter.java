@@ -20,6 +20,9 @@ import java.util.OptionalLong;
 final class CanonicalWriter {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+    /** Strings up to this length are copied character by character when ASCII (no intermediate array). */
+    private static final int ASCII_LOOP_MAX = 16;
+
     private byte[] buf = new byte[160];
     private int size;
 
@@ -48,6 +51,9 @@ final class CanonicalWriter {
 
     CanonicalWriter writeString(String value) {
         int length = value.length();
+        if (length > ASCII_LOOP_MAX) {
+            return writeUtf8(value); // the JDK's encoder is faster on longer strings (e.g. UUID request IDs)
+        }
         ensure(4 + length);
         int start = size + 4;
         for (int i = 0; i < length; i++) {
