@@ -369,7 +369,7 @@ public final class Auditor {
                                 firstOutcomeTimestamp.putIfAbsent(tp, record.timestamp());
                             }
                             int w = events
-                                    ? LedgerAudit.shardOf(record.key(), shardCount)
+                                    ? LedgerAudit.shardOf(record.key(), shardCount, eventParts.size())
                                     : Math.floorMod(tp.partition(), n);
                             List<ConsumerRecord<byte[], byte[]>> batch = batches[w];
                             if (batch == null) {

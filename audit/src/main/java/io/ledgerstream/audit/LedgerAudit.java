@@ -1,6 +1,7 @@
 package io.ledgerstream.audit;
 
 import io.ledgerstream.core.AccountState;
+import io.ledgerstream.core.ConsistentHash;
 import io.ledgerstream.core.Hashes;
 import io.ledgerstream.core.LedgerEvent;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,8 @@ import org.apache.kafka.common.utils.Utils;
  * <p>The work is split into {@code shards}: every event of an account must go to the same shard, in log order
  * ({@link #shardOf} decides, by the account ID's bytes, as Kafka record keys are); each shard may be fed by its own
  * thread. {@link #onEvent}, {@link #onOutcome} and {@link #onUndecodable} route for a single feeding thread. Memory:
- * one entry per account (its state) and, per request ID, its ID string plus about 100 bytes of primitive arrays per
- * event (no hashes, no per-event objects).
+ * one entry per account (its state) and, in primitive arrays, per request its ID's UTF-8 bytes and about 40 bytes,
+ * per event about 60 bytes (no hashes, no object per request or event).
  *
  * <p>Not thread-safe, except that distinct shards may be fed by distinct threads; {@link #finish} once, after all
  * feeding threads are done (with a happens-before edge, e.g. {@link Thread#join}).
@@ -375,15 +376,25 @@ public final class LedgerAudit {
     }
 
     /**
-     * The shard an account's events go to: murmur2 of the account ID's UTF-8 bytes (as Kafka keys are), modulo the
-     * shard count.
+     * The shard an account's events go to, decided by the account ID alone (so a misplaced event still meets its
+     * account's other events). When the events topic's partitions spread evenly over the shards, the shard of the
+     * partition that owns the account ({@link ConsistentHash#partition(byte[], int)} of the ID, whatever partition
+     * the record is on): the two legs of a same-partition transfer are then replayed by one shard, so its request is
+     * indexed once. Otherwise murmur2 of the ID's bytes, modulo the shard count.
      *
      * @param keyBytes the record key (the account ID's UTF-8 bytes), or null
-     * @param shardCount the shard count
+     * @param shardCount the shard count, {@code >= 1}
+     * @param partitionCount the events topic's partition count, or 0 if unknown
      * @return the shard, in {@code [0, shardCount)}
      */
-    public static int shardOf(byte[] keyBytes, int shardCount) {
-        return keyBytes == null ? 0 : Utils.toPositive(Utils.murmur2(keyBytes)) % shardCount;
+    public static int shardOf(byte[] keyBytes, int shardCount, int partitionCount) {
+        if (keyBytes == null || shardCount == 1) {
+            return 0;
+        }
+        if (partitionCount > 0 && (partitionCount % shardCount == 0 || partitionCount >= 4 * shardCount)) {
+            return ConsistentHash.partition(keyBytes, partitionCount) % shardCount;
+        }
+        return Utils.toPositive(Utils.murmur2(keyBytes)) % shardCount;
     }
 
     /**
@@ -407,7 +418,9 @@ public final class LedgerAudit {
      */
     public void onEvent(int partition, long offset, LedgerEvent event) {
         Objects.requireNonNull(event, "event");
-        int shard = shards.length == 1 ? 0 : shardOf(event.accountId().getBytes(StandardCharsets.UTF_8), shards.length);
+        int shard = shards.length == 1
+                ? 0
+                : shardOf(event.accountId().getBytes(StandardCharsets.UTF_8), shards.length, settings.partitionCount());
         shards[shard].onEvent(partition, offset, event);
     }
 

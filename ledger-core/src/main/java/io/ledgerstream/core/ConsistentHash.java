@@ -27,8 +27,21 @@ public final class ConsistentHash {
      */
     public static long hash64(String key) {
         Objects.requireNonNull(key, "key");
+        return hash64(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@link #hash64(String)} of the key whose UTF-8 encoding is {@code keyUtf8} (e.g. a Kafka record key), without
+     * decoding it.
+     *
+     * @param keyUtf8 the key's UTF-8 bytes; not null, not modified
+     * @return the hash, any {@code long}
+     * @throws NullPointerException if {@code keyUtf8} is null
+     */
+    public static long hash64(byte[] keyUtf8) {
+        Objects.requireNonNull(keyUtf8, "keyUtf8");
         long h = FNV_OFFSET_BASIS;
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : keyUtf8) {
             h ^= b & 0xFF;
             h *= FNV_PRIME;
         }
@@ -54,6 +67,23 @@ public final class ConsistentHash {
             throw new IllegalArgumentException("numPartitions must be >= 1, was " + numPartitions);
         }
         return jump(hash64(key), numPartitions);
+    }
+
+    /**
+     * {@link #partition(String, int)} of the key whose UTF-8 encoding is {@code keyUtf8}, without decoding it.
+     *
+     * @param keyUtf8 the key's UTF-8 bytes; not null, not modified
+     * @param numPartitions the number of partitions, {@code >= 1}
+     * @return the partition, in {@code [0, numPartitions)}
+     * @throws NullPointerException if {@code keyUtf8} is null
+     * @throws IllegalArgumentException if {@code numPartitions < 1}
+     */
+    public static int partition(byte[] keyUtf8, int numPartitions) {
+        Objects.requireNonNull(keyUtf8, "keyUtf8");
+        if (numPartitions < 1) {
+            throw new IllegalArgumentException("numPartitions must be >= 1, was " + numPartitions);
+        }
+        return jump(hash64(keyUtf8), numPartitions);
     }
 
     private static int jump(long key, int numBuckets) {

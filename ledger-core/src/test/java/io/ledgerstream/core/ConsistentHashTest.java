@@ -26,6 +26,27 @@ class ConsistentHashTest {
     }
 
     @Test
+    void shouldGiveAKeysUtf8BytesTheSameHashAndPartitionAsTheKey() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int n = 0; n < 2_000; n++) {
+            StringBuilder key = new StringBuilder();
+            for (int i = random.nextInt(30); i > 0; i--) {
+                key.append(
+                        random.nextInt(4) == 0
+                                ? (char) (0xA0 + random.nextInt(0x3000))
+                                : (char) ('a' + random.nextInt(26)));
+            }
+            byte[] utf8 = key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(ConsistentHash.hash64(utf8)).isEqualTo(ConsistentHash.hash64(key.toString()));
+            int partitions = 1 + random.nextInt(64);
+            assertThat(ConsistentHash.partition(utf8, partitions))
+                    .isEqualTo(ConsistentHash.partition(key.toString(), partitions));
+        }
+        assertThat(ConsistentHash.hash64("Zürich".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo(-4152719896068212131L);
+    }
+
+    @Test
     void shouldBeDeterministic() {
         for (int i = 0; i < 1_000; i++) {
             String key = "key-" + i;
@@ -85,7 +106,11 @@ class ConsistentHashTest {
     void shouldRejectBadArguments() {
         assertThatThrownBy(() -> ConsistentHash.partition("k", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConsistentHash.partition("k", -3)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ConsistentHash.partition(null, 3)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> ConsistentHash.hash64(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ConsistentHash.partition((String) null, 3)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ConsistentHash.hash64((String) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ConsistentHash.partition((byte[]) null, 3)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ConsistentHash.hash64((byte[]) null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> ConsistentHash.partition(new byte[] {1}, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
