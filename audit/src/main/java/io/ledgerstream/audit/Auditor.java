@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -123,7 +124,8 @@ public final class Auditor {
             throw new AuditException("invalid registry settings: " + e.getMessage(), e);
         }
         try (registry;
-                KafkaConsumer<byte[], byte[]> reader = newConsumer()) {
+                QuickClose closing = new QuickClose(newConsumer())) {
+            KafkaConsumer<byte[], byte[]> reader = closing.consumer();
             consumer = reader;
             if (cancelled) {
                 reader.wakeup();
@@ -623,6 +625,17 @@ public final class Auditor {
     }
 
     // ---- Kafka helpers ----------------------------------------------------------------------------------------
+
+    /**
+     * Closes the consumer without waiting: it has no group to leave and no offsets to commit, and the default close
+     * would wait for the fetch still in flight (up to {@code fetch.max.wait.ms}, 500 ms by default) for nothing.
+     */
+    private record QuickClose(KafkaConsumer<byte[], byte[]> consumer) implements AutoCloseable {
+        @Override
+        public void close() {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+        }
+    }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         Map<String, Object> props = new HashMap<>(options.consumerProperties());
