@@ -28,8 +28,8 @@ import org.apache.kafka.common.utils.Utils;
  * <p>The work is split into {@code shards}: every event of an account must go to the same shard, in log order
  * ({@link #shardOf} decides, by the account ID's bytes, as Kafka record keys are); each shard may be fed by its own
  * thread. {@link #onEvent}, {@link #onOutcome} and {@link #onUndecodable} route for a single feeding thread. Memory:
- * one entry per account (its state) and, in primitive arrays, per request its ID's UTF-8 bytes and about 40 bytes,
- * per event about 60 bytes (no hashes, no object per request or event).
+ * one entry per account (its state) and, in primitive arrays, per request its ID's UTF-8 bytes and about 40 bytes
+ * (75 with outcomes), per event about 55 bytes (no hashes, no object per request or event).
  *
  * <p>Not thread-safe, except that distinct shards may be fed by distinct threads; {@link #finish} once, after all
  * feeding threads are done (with a happens-before edge, e.g. {@link Thread#join}).

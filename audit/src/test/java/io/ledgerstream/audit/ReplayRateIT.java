@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -114,7 +115,7 @@ class ReplayRateIT {
         }
     }
 
-    /** Reads the whole topic with a plain consumer (bytes, read_committed, the audit's fetch sizes). */
+    /** Reads the whole topic with a plain consumer (bytes, read_committed, the audit's fetch sizes), closed quickly. */
     private static long readPlain(EmbeddedKafka kafka, String topic) {
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -136,6 +137,8 @@ class ReplayRateIT {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 count += records.count();
             }
+            // as the audit does: no waiting for the fetch still in flight (the try block's close then returns at once)
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             return count;
         }
     }
