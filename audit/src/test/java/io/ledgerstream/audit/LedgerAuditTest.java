@@ -79,6 +79,35 @@ class LedgerAuditTest {
     }
 
     @Test
+    void shouldNameAMisplacedEventWithoutBreakingItsAccountsChainWhateverTheShardCount() {
+        for (int shards = 1; shards <= 3; shards++) {
+            // given: the next event of an account, correctly chained, written to a partition that does not own it
+            TestLedger ledger = cleanLedger();
+            String account = ledger.events.get(0).event().accountId();
+            LedgerEvent tip = ledger.lastOf(account).event();
+            TestLedger.Entry forged = ledger.forgeNext(
+                    account, "req-misplaced", new Credited(5), tip.balanceAfter() + 5, tip.heldAfter());
+            int wrong = (forged.partition() + 1) % TestLedger.PARTITIONS;
+            ledger.events.set(ledger.events.size() - 1, new TestLedger.Entry(wrong, 1_000, forged.event()));
+
+            // when
+            AuditReport report =
+                    ledger.feed(new LedgerAudit(TestLedger.settings(), shards)).finish(ledger.now);
+
+            // then: only the placement is wrong; the account's versions and chain are intact in its one shard
+            assertThat(report.result(Invariant.PLACEMENT).violations())
+                    .as("shards=" + shards)
+                    .isEqualTo(1);
+            assertThat(report.result(Invariant.VERSIONS).status()).isEqualTo(InvariantResult.Status.PASS);
+            assertThat(report.result(Invariant.HASH_CHAIN).status()).isEqualTo(InvariantResult.Status.PASS);
+            assertThat(report.findings())
+                    .extracting(Finding::kind)
+                    .contains("MISPLACED")
+                    .doesNotContain("MISSING_START", "VERSION_GAP", "CHAIN_BROKEN");
+        }
+    }
+
+    @Test
     void shouldGiveTheSameReportWithSeveralShards() {
         // given
         TestLedger ledger = cleanLedger();

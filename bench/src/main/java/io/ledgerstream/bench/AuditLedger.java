@@ -77,77 +77,103 @@ final class AuditLedger {
             throw new IllegalArgumentException("recordsPerTransaction must be >= 1, was " + recordsPerTransaction);
         }
         Workload workload = new Workload(accounts, partitions, Workload.Mix.DEFAULT, AMOUNT_MAX);
-        SplittableRandom random = new SplittableRandom(seed);
         long start = System.nanoTime();
         try (RegistryClient client = new RegistryClient(
                         RegistryClientConfig.fromMap(Map.of(RegistryClientConfig.URL, env.registryUrl())));
                 KafkaProducer<byte[], byte[]> producer = producer(env, seed)) {
             AvroSerde<io.ledgerstream.schemas.LedgerEvent> serde =
                     new AvroSerde<>(client, io.ledgerstream.schemas.LedgerEvent.class, false, true);
-            Writer out = new Writer(producer, serde, topic, partitions, workload, recordsPerTransaction);
-            AccountState[] states = new AccountState[accounts];
-            long now = System.currentTimeMillis() - 3_600_000;
-            long requests = 0;
-            long rejected = 0;
-            for (int i = 0; i < accounts; i++) {
-                String id = Workload.accountId(i);
-                LedgerEvent opened = accepted(Ledger.decide(
-                                request(random, new OpenAccount(id, Workload.CURRENCY, OVERDRAFT)), null, now))
-                        .get(0);
-                states[i] = Ledger.evolve(null, opened);
-                out.send(i, opened);
-                requests++;
-            }
-            while (out.written < events) {
-                now += random.nextInt(2); // about two events per millisecond of event time
-                Workload.Kind kind = workload.nextKind(random);
-                int from = random.nextInt(accounts);
-                long amount = 1 + random.nextLong(AMOUNT_MAX);
-                String fromId = Workload.accountId(from);
-                requests++;
-                switch (kind) {
-                    case DEPOSIT, WITHDRAW -> {
-                        Request r = request(
-                                random,
-                                kind == Workload.Kind.DEPOSIT
-                                        ? new Deposit(fromId, amount, Workload.CURRENCY)
-                                        : new Withdraw(fromId, amount, Workload.CURRENCY));
-                        Decision d = Ledger.decide(r, states[from], now);
-                        if (d instanceof Decision.Accepted a) {
-                            states[from] =
-                                    Ledger.evolve(states[from], a.events().get(0));
-                            out.send(from, a.events().get(0));
-                        } else {
-                            rejected++;
-                        }
-                    }
-                    case TRANSFER_LOCAL, TRANSFER_CROSS -> {
-                        int to = workload.destination(random, from, kind == Workload.Kind.TRANSFER_CROSS);
-                        String toId = Workload.accountId(to);
-                        Request r = request(random, new Transfer(fromId, toId, amount, Workload.CURRENCY));
-                        Decision d = kind == Workload.Kind.TRANSFER_LOCAL
-                                ? Ledger.decideLocalTransfer(r, states[from], states[to], now)
-                                : Ledger.decide(r, states[from], now);
-                        if (!(d instanceof Decision.Accepted a)) {
-                            rejected++;
-                            continue;
-                        }
-                        LedgerEvent debit = a.events().get(0);
-                        states[from] = Ledger.evolve(states[from], debit);
-                        out.send(from, debit);
-                        LedgerEvent credit = kind == Workload.Kind.TRANSFER_LOCAL
-                                ? a.events().get(1)
-                                : accepted(Ledger.decideCredit(
-                                                r.requestId(), fromId, amount, Workload.CURRENCY, states[to], now))
-                                        .get(0);
-                        states[to] = Ledger.evolve(states[to], credit);
-                        out.send(to, credit);
+            Writer out = new Writer(producer, serde, topic, workload, recordsPerTransaction);
+            Generated generated = generate(workload, events, seed, out);
+            out.finish();
+            return new Written(
+                    out.written,
+                    generated.requests(),
+                    out.transactions,
+                    generated.rejected(),
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Receives the generated events in order, each with the index of its account in the workload. */
+    interface Sink {
+        void accept(int account, LedgerEvent event);
+    }
+
+    /** What {@link #generate} produced. */
+    record Generated(long events, long requests, long rejected) {}
+
+    /**
+     * Generates about {@code events} events (at least that many, at most one more) over the workload's accounts: every
+     * account opened first, then the workload's mix, each decided and evolved by the core.
+     */
+    static Generated generate(Workload workload, long events, long seed, Sink out) {
+        int accounts = workload.accounts();
+        SplittableRandom random = new SplittableRandom(seed);
+        AccountState[] states = new AccountState[accounts];
+        long now = System.currentTimeMillis() - 3_600_000;
+        long requests = 0;
+        long rejected = 0;
+        long written = 0;
+        for (int i = 0; i < accounts; i++) {
+            String id = Workload.accountId(i);
+            LedgerEvent opened = accepted(Ledger.decide(
+                            request(random, new OpenAccount(id, Workload.CURRENCY, OVERDRAFT)), null, now))
+                    .get(0);
+            states[i] = Ledger.evolve(null, opened);
+            out.accept(i, opened);
+            written++;
+            requests++;
+        }
+        while (written < events) {
+            now += random.nextInt(2); // about two events per millisecond of event time
+            Workload.Kind kind = workload.nextKind(random);
+            int from = random.nextInt(accounts);
+            long amount = 1 + random.nextLong(AMOUNT_MAX);
+            String fromId = Workload.accountId(from);
+            requests++;
+            switch (kind) {
+                case DEPOSIT, WITHDRAW -> {
+                    Request r = request(
+                            random,
+                            kind == Workload.Kind.DEPOSIT
+                                    ? new Deposit(fromId, amount, Workload.CURRENCY)
+                                    : new Withdraw(fromId, amount, Workload.CURRENCY));
+                    Decision d = Ledger.decide(r, states[from], now);
+                    if (d instanceof Decision.Accepted a) {
+                        states[from] = Ledger.evolve(states[from], a.events().get(0));
+                        out.accept(from, a.events().get(0));
+                        written++;
+                    } else {
+                        rejected++;
                     }
                 }
+                case TRANSFER_LOCAL, TRANSFER_CROSS -> {
+                    int to = workload.destination(random, from, kind == Workload.Kind.TRANSFER_CROSS);
+                    String toId = Workload.accountId(to);
+                    Request r = request(random, new Transfer(fromId, toId, amount, Workload.CURRENCY));
+                    Decision d = kind == Workload.Kind.TRANSFER_LOCAL
+                            ? Ledger.decideLocalTransfer(r, states[from], states[to], now)
+                            : Ledger.decide(r, states[from], now);
+                    if (!(d instanceof Decision.Accepted a)) {
+                        rejected++;
+                        continue;
+                    }
+                    LedgerEvent debit = a.events().get(0);
+                    states[from] = Ledger.evolve(states[from], debit);
+                    out.accept(from, debit);
+                    LedgerEvent credit = kind == Workload.Kind.TRANSFER_LOCAL
+                            ? a.events().get(1)
+                            : accepted(Ledger.decideCredit(
+                                            r.requestId(), fromId, amount, Workload.CURRENCY, states[to], now))
+                                    .get(0);
+                    states[to] = Ledger.evolve(states[to], credit);
+                    out.accept(to, credit);
+                    written += 2;
+                }
             }
-            out.finish();
-            return new Written(out.written, requests, out.transactions, rejected, (System.nanoTime() - start) / 1e9);
         }
+        return new Generated(written, requests, rejected);
     }
 
     private static Request request(SplittableRandom random, io.ledgerstream.core.Command command) {
@@ -174,7 +200,7 @@ final class AuditLedger {
     }
 
     /** Sends events in transactions of a fixed number of records. */
-    private static final class Writer {
+    private static final class Writer implements Sink {
         private final KafkaProducer<byte[], byte[]> producer;
         private final AvroSerde<io.ledgerstream.schemas.LedgerEvent> serde;
         private final String topic;
@@ -189,7 +215,6 @@ final class AuditLedger {
                 KafkaProducer<byte[], byte[]> producer,
                 AvroSerde<io.ledgerstream.schemas.LedgerEvent> serde,
                 String topic,
-                int partitions,
                 Workload workload,
                 int recordsPerTransaction) {
             this.producer = producer;
@@ -201,7 +226,8 @@ final class AuditLedger {
             producer.initTransactions();
         }
 
-        void send(int account, LedgerEvent event) {
+        @Override
+        public void accept(int account, LedgerEvent event) {
             if (inTransaction == 0) {
                 producer.beginTransaction();
             }
