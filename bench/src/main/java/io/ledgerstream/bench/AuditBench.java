@@ -30,23 +30,10 @@ final class AuditBench {
 
     private AuditBench() {}
 
-    static Results.AuditReplay measure(
-            Environment env,
-            String eventsTopic,
-            RawCeiling ceiling,
-            ResourceMonitor monitor,
-            int rounds,
-            Duration timeout) {
-        Objects.requireNonNull(env, "env");
-        if (rounds < 1 || rounds > ROUNDS_MAX) {
-            throw new IllegalArgumentException("rounds must be in [1, " + ROUNDS_MAX + "], was " + rounds);
-        }
-        return measure(env, eventsTopic, ceiling, monitor, rounds, timeout, 0);
-    }
-
     /**
-     * As {@link #measure(Environment, String, RawCeiling, ResourceMonitor, int, Duration)}, with {@code threads}
-     * replay threads (0: the audit's default).
+     * Runs the rounds.
+     *
+     * @param threads the audit's replay threads, 0 for its default
      */
     static Results.AuditReplay measure(
             Environment env,
@@ -56,6 +43,10 @@ final class AuditBench {
             int rounds,
             Duration timeout,
             int threads) {
+        Objects.requireNonNull(env, "env");
+        if (rounds < 1 || rounds > ROUNDS_MAX) {
+            throw new IllegalArgumentException("rounds must be in [1, " + ROUNDS_MAX + "], was " + rounds);
+        }
         List<Double> raw = new ArrayList<>();
         List<Double> rawLoop = new ArrayList<>();
         List<Double> audit = new ArrayList<>();

@@ -310,7 +310,7 @@ final class BenchRun {
         Results.AuditReplay audit = null;
         if (auditRounds > 0) {
             say("audit replay vs raw read_committed consumer on %s: %d rounds", names.events(), auditRounds);
-            audit = AuditBench.measure(env, names.events(), ceiling, monitor, auditRounds, CONSUME_TIMEOUT);
+            audit = AuditBench.measure(env, names.events(), ceiling, monitor, auditRounds, CONSUME_TIMEOUT, 0);
             say(
                     "audit replay: %.0f events/s vs raw %.0f records/s (ratio %s), verdicts %s",
                     audit.auditEventsPerSec(), audit.rawRecordsPerSec(), audit.auditPerRaw(), audit.verdicts());
