@@ -6,6 +6,7 @@ import io.ledgerstream.audit.Auditor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Objects;
  * through {@code evolve}, check every invariant) against a raw read_committed consumer reading the same topic to the
  * same end, alternating {@code rounds} times; the medians are compared. Both sides are timed as whole jobs, from
  * creating their consumer to having read everything (the audit: to its report), so connecting and fetching metadata
- * cost both the same; the raw consumer's read loop alone is recorded too. One warm-up round of each side comes first
+ * cost both the same; the raw consumer's read loop alone is recorded too, and the CPU of every process of the run
+ * (driver, broker, registry, engines) per record over each whole job. One warm-up round of each side comes first
  * and is not counted (its audit verdict is), and each timed side starts after a full garbage collection, so neither
  * pays for the other's garbage. The audit's verdict is recorded: the
  * benchmark's ledger must pass it.
@@ -50,6 +52,8 @@ final class AuditBench {
         List<Double> raw = new ArrayList<>();
         List<Double> rawLoop = new ArrayList<>();
         List<Double> audit = new ArrayList<>();
+        List<Double> rawCpu = new ArrayList<>();
+        List<Double> auditCpu = new ArrayList<>();
         List<String> verdicts = new ArrayList<>();
         long events = 0;
         long findings = 0;
@@ -57,15 +61,18 @@ final class AuditBench {
         for (int i = -WARMUP_ROUNDS; i < rounds; i++) {
             boolean counted = i >= 0;
             System.gc(); // each side starts on a heap without the other side's garbage
+            ResourceMonitor.Window rawWindow = monitor.begin();
             long rawStart = System.nanoTime();
             Results.RawConsumer r = ceiling.consumeAll(eventsTopic, timeout, Long.MAX_VALUE, monitor);
             long rawNanos = System.nanoTime() - rawStart;
+            Double rawCpuPerRecord = Ratios.cpuPer(rawWindow.end(), r.records(), null);
             if (!r.reachedEnd()) {
                 throw new IllegalStateException("the raw consumer did not reach the end of " + eventsTopic);
             }
             if (counted) {
                 raw.add(ResultMath.perSecond(r.records(), rawNanos));
                 rawLoop.add(r.recordsPerSec());
+                rawCpu.add(micros(rawCpuPerRecord));
             }
             rawRecords = r.records();
             AuditOptions options = AuditOptions.builder(env.bootstrapServers(), env.registryUrl())
@@ -75,14 +82,17 @@ final class AuditBench {
                     .threads(threads)
                     .build();
             System.gc();
+            ResourceMonitor.Window auditWindow = monitor.begin();
             long start = System.nanoTime();
             AuditReport report = new Auditor(options).run();
             long nanos = System.nanoTime() - start;
+            Map<String, Results.Usage> auditUsage = auditWindow.end();
             events = report.counts().events();
             findings = report.findings().size();
             verdicts.add(report.status().name());
             if (counted) {
                 audit.add(ResultMath.perSecond(events, nanos));
+                auditCpu.add(micros(Ratios.cpuPer(auditUsage, events, null)));
             }
         }
         Double rawMedian = median(raw);
@@ -98,8 +108,14 @@ final class AuditBench {
                 round(raw),
                 round(rawLoop),
                 round(audit),
+                ResultMath.round(median(rawCpu), 3),
+                ResultMath.round(median(auditCpu), 3),
                 verdicts,
                 findings);
+    }
+
+    private static Double micros(Double seconds) {
+        return seconds == null ? null : seconds * 1e6;
     }
 
     static Double median(List<Double> values) {

@@ -109,12 +109,14 @@ final class AuditScenario implements Callable<Integer> {
                     AuditBench.measure(env, topic, ceiling, monitor, rounds, Duration.ofSeconds(120), threads);
             Results.Target target = Ratios.auditTarget(audit);
             System.out.printf(
-                    "audit replay: %.0f events/s vs raw %.0f records/s: ratio %s (%s); rounds raw %s, raw read loop"
-                            + " %s, audit %s; verdicts %s%n",
+                    "audit replay: %.0f events/s vs raw %.0f records/s: ratio %s (%s); CPU per record, all processes:"
+                            + " audit %s µs, raw %s µs; rounds raw %s, raw read loop %s, audit %s; verdicts %s%n",
                     audit.auditEventsPerSec(),
                     audit.rawRecordsPerSec(),
                     audit.auditPerRaw(),
                     target.status(),
+                    audit.auditCpuMicrosPerEvent(),
+                    audit.rawCpuMicrosPerRecord(),
                     audit.rawRoundsPerSec(),
                     audit.rawReadLoopRoundsPerSec(),
                     audit.auditRoundsPerSec(),

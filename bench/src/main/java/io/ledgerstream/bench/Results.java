@@ -93,6 +93,8 @@ final class Results {
             List<Double> rawRoundsPerSec,
             List<Double> rawReadLoopRoundsPerSec,
             List<Double> auditRoundsPerSec,
+            Double rawCpuMicrosPerRecord,
+            Double auditCpuMicrosPerEvent,
             List<String> verdicts,
             long findings) {}
 

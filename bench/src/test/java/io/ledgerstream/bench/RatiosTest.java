@@ -59,6 +59,8 @@ class RatiosTest {
                 java.util.List.of(),
                 java.util.List.of(),
                 java.util.List.of(),
+                null,
+                null,
                 java.util.List.of("PASS", "PASS", "PASS"),
                 0);
         assertThat(audit.rawRecordsPerSec()).isEqualTo(1_000_000.0);
