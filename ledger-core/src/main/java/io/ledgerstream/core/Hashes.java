@@ -19,9 +19,6 @@ public final class Hashes {
      */
     public static final byte[] GENESIS_HASH = new byte[HASH_LENGTH_BYTES];
 
-    /** Never updated, only cloned: reading it from several threads is safe. Null if clones are not supported. */
-    private static final MessageDigest PROTOTYPE = cloneableOrNull(lookupSha256());
-
     /**
      * One digest per thread, reset before each use: hashing runs on every event the engine writes and the audit
      * replays, and a digest per hash (even cloned) showed in the audit's profile. Nothing this class calls while
@@ -97,36 +94,13 @@ public final class Hashes {
         return digest.digest();
     }
 
-    /**
-     * A fresh SHA-256 digest. Clones a pristine prototype that is never updated (cheaper than a provider lookup per
-     * hash, which showed in the audit's profile); falls back to a lookup if the provider's digest cannot be cloned.
-     */
+    /** A new SHA-256 digest (once per thread, see {@link #THREAD_DIGEST}). */
     private static MessageDigest newSha256() {
-        if (PROTOTYPE != null) {
-            try {
-                return (MessageDigest) PROTOTYPE.clone();
-            } catch (CloneNotSupportedException e) {
-                // not expected of the JDK's providers; look one up instead
-            }
-        }
-        return lookupSha256();
-    }
-
-    private static MessageDigest lookupSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             // every Java platform is required to provide SHA-256
             throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
-
-    private static MessageDigest cloneableOrNull(MessageDigest digest) {
-        try {
-            digest.clone();
-            return digest;
-        } catch (CloneNotSupportedException e) {
-            return null;
         }
     }
 }

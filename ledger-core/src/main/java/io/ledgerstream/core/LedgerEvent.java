@@ -151,9 +151,8 @@ public record LedgerEvent(
      * @return a new 32-byte array
      */
     public byte[] expectedHash() {
-        return Hashes.sha256(
-                prevHash,
-                canonical(accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter));
+        return computeHash(
+                accountId, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter, prevHash);
     }
 
     /**
