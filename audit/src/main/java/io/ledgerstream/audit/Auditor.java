@@ -45,7 +45,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Runs an audit against a Kafka cluster: reads the events topic over the range (and the whole outcomes topic) with
  * {@code isolation.level=read_committed}, up to the end offsets captured when it starts, decodes each record once
- * through the registry ({@link EventDecoder} for events) and feeds a {@link LedgerAudit} whose shards replay on their own threads.
+ * through the registry ({@link EventDecoder} for events) and feeds a {@link LedgerAudit} whose shards replay on their
+ * own threads.
  *
  * <p>One thread reads (large fetches, all partitions assigned, no consumer group) and hands each poll's records to
  * the replay threads over bounded queues, routed by record key so that all events of an account go to one thread in

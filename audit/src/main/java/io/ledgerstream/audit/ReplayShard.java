@@ -90,7 +90,7 @@ final class ReplayShard {
         }
         byte[] id = RequestTable.bytesOf(outcome.requestId());
         int hash = RequestTable.hash(id, 0, id.length);
-        requests[LedgerAudit.requestShard(hash, requestShards)].addOutcome(outcome, id, hash, partition, offset);
+        requestTable(hash).addOutcome(outcome, id, hash, partition, offset);
     }
 
     void onEvent(int partition, long offset, LedgerEvent event) {
@@ -251,19 +251,20 @@ final class ReplayShard {
         EventBody body = event.body();
         byte[] id = RequestTable.bytesOf(event.requestId());
         int hash = RequestTable.hash(id, 0, id.length);
-        requests[LedgerAudit.requestShard(hash, requestShards)].addEvent(
-                id,
-                hash,
-                kind,
-                applied,
-                partition,
-                offset,
-                event.version(),
-                amount,
-                event.timestampMs(),
-                account.nameId,
-                names.id(EventKind.counterparty(body)),
-                kind.isTransferLeg() ? names.id(event.currency()) : -1);
+        requestTable(hash)
+                .addEvent(
+                        id,
+                        hash,
+                        kind,
+                        applied,
+                        partition,
+                        offset,
+                        event.version(),
+                        amount,
+                        event.timestampMs(),
+                        account.nameId,
+                        names.id(EventKind.counterparty(body)),
+                        kind.isTransferLeg() ? names.id(event.currency()) : -1);
     }
 
     // ---- diagnosis --------------------------------------------------------------------------------------------
@@ -393,9 +394,8 @@ final class ReplayShard {
             return;
         }
         byte[] id = RequestTable.bytesOf(event.requestId());
-        EventRef same =
-                requests[LedgerAudit.requestShard(RequestTable.hash(id, 0, id.length), requestShards)].findEvent(
-                        event.requestId(), event.accountId(), event.version());
+        EventRef same = requestTable(RequestTable.hash(id, 0, id.length))
+                .findEvent(event.requestId(), event.accountId(), event.version());
         if (same != null && same.kind == EventKind.of(event.body())) {
             addFinding(
                     Invariant.VERSIONS,
@@ -603,6 +603,11 @@ final class ReplayShard {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
+
+    /** This shard's table for the request shard of a request ID hash. */
+    private RequestTable requestTable(int requestHash) {
+        return requests[LedgerAudit.requestShard(requestHash, requestShards)];
+    }
 
     private void addFinding(
             Invariant invariant, String kind, int partition, long offset, LedgerEvent event, String message) {

@@ -140,15 +140,17 @@ final class RequestTable {
 
     /** The number of the request whose ID is {@code length} bytes at {@code start} of {@code id}, or -1. */
     int find(byte[] id, int start, int length, int hash) {
+        long value = slots[slotOf(id, start, length, hash)];
+        return value == 0 ? -1 : (int) value - 1;
+    }
+
+    /** The slot that holds this request ID, or the empty slot where it belongs. */
+    private int slotOf(byte[] id, int start, int length, int hash) {
         int slot = hash & mask;
         while (true) {
             long value = slots[slot];
-            if (value == 0) {
-                return -1;
-            }
-            int request = (int) value - 1;
-            if ((int) (value >>> 32) == hash && sameKey(request, id, start, length)) {
-                return request;
+            if (value == 0 || (int) (value >>> 32) == hash && sameKey((int) value - 1, id, start, length)) {
+                return slot;
             }
             slot = (slot + 1) & mask;
         }
@@ -161,17 +163,9 @@ final class RequestTable {
 
     /** The request's number, added if new. */
     int request(byte[] id, int start, int length, int hash) {
-        int slot = hash & mask;
-        while (true) {
-            long value = slots[slot];
-            if (value == 0) {
-                break;
-            }
-            int request = (int) value - 1;
-            if ((int) (value >>> 32) == hash && sameKey(request, id, start, length)) {
-                return request;
-            }
-            slot = (slot + 1) & mask;
+        int slot = slotOf(id, start, length, hash);
+        if (slots[slot] != 0) {
+            return (int) slots[slot] - 1;
         }
         if (requests == keyStart.length) {
             growRequests();
