@@ -16,6 +16,9 @@ import java.util.Objects;
  * <p>Not thread-safe: one cursor per payload.
  */
 public final class AvroBinaryCursor {
+    private static final StringDecoder UTF_8 =
+            (bytes, start, length) -> new String(bytes, start, length, StandardCharsets.UTF_8);
+
     private final byte[] data;
     private final String subject;
     private int pos;
@@ -87,10 +90,7 @@ public final class AvroBinaryCursor {
      * @return the decoded string (malformed UTF-8 replaced, as Avro does)
      */
     public String readString() {
-        int length = readLength("length of string");
-        String value = new String(data, pos, length, StandardCharsets.UTF_8);
-        pos += length;
-        return value;
+        return readString(UTF_8);
     }
 
     /**
