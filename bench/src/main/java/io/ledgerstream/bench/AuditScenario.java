@@ -88,7 +88,7 @@ final class AuditScenario implements Callable<Integer> {
             throw new IllegalArgumentException("--accounts must be in [2, " + Workload.ACCOUNTS_MAX + "]");
         }
         String name = label != null ? label : "audit-" + Commands.timestamp();
-        Path work = Commands.workDir(new BenchOptions()); // no --work-dir here: a fresh temporary directory
+        Path work = Commands.workDir(null); // a fresh temporary directory
         System.out.println("work directory (logs): " + work);
         try (Environment env = Environment.start(bootstrap, registry, List.of("-Xmx" + brokerHeap), Map.of(), work);
                 ResourceMonitor monitor = new ResourceMonitor(env::rolePids)) {

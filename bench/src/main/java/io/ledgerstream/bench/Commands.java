@@ -27,11 +27,12 @@ final class Commands {
         return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
     }
 
-    static Path workDir(BenchOptions o) {
+    /** The requested work directory (created if missing), or a fresh temporary one if none was requested. */
+    static Path workDir(Path requested) {
         try {
-            if (o.workDir != null) {
-                Files.createDirectories(o.workDir);
-                return o.workDir;
+            if (requested != null) {
+                Files.createDirectories(requested);
+                return requested;
             }
             return Files.createTempDirectory("ledgerstream-bench-");
         } catch (IOException e) {
@@ -88,7 +89,7 @@ final class Commands {
         public Integer call() {
             o.validate();
             String label = o.label != null ? o.label : "e2e-" + timestamp();
-            Path work = workDir(o);
+            Path work = workDir(o.workDir);
             System.out.println("work directory (logs, state, JFR): " + work);
             JsonResults json = new JsonResults();
             try (Environment env = environment(o, work);
@@ -178,7 +179,7 @@ final class Commands {
                 o.validate();
             }
             String label = o.label != null ? o.label : "sweep-" + p.option + "-" + timestamp();
-            Path work = workDir(o);
+            Path work = workDir(o.workDir);
             System.out.println("work directory (logs, state, JFR): " + work);
             JsonResults json = new JsonResults();
             List<Results.Run> points = new ArrayList<>();
