@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the engine's topics when missing (if allowed) and verifies existing ones: partition count and cleanup
@@ -29,6 +30,7 @@ public final class TopicManager {
     public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
 
     private static final long ADMIN_TIMEOUT_MS = 30_000;
+    private static final long UNKNOWN_TOPIC_RETRY_MS = 100;
 
     private TopicManager() {}
 
@@ -78,7 +80,7 @@ public final class TopicManager {
                 }
                 createAll(admin, missing);
             }
-            verify(admin, specs);
+            verifyOnceVisible(admin, specs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);
@@ -94,6 +96,27 @@ public final class TopicManager {
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e; // another instance creating them at the same time is fine: verify() decides
+            }
+        }
+    }
+
+    /**
+     * {@link #verify}, retried while the broker answers that a topic is unknown, for at most {@link #ADMIN_TIMEOUT_MS}:
+     * a topic created a moment ago (by this call or another instance) reaches the broker's metadata asynchronously,
+     * so describing it at once can fail with {@link UnknownTopicOrPartitionException}.
+     */
+    private static void verifyOnceVisible(Admin admin, List<TopicSpec> specs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ADMIN_TIMEOUT_MS);
+        while (true) {
+            try {
+                verify(admin, specs);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(UNKNOWN_TOPIC_RETRY_MS);
             }
         }
     }
