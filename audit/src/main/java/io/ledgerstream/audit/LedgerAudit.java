@@ -7,6 +7,7 @@ import io.ledgerstream.core.LedgerEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -751,30 +752,40 @@ public final class LedgerAudit {
 
     /**
      * Checks request shard {@code s}: each request ID of any replay shard's table {@code s}, with its events and
-     * outcomes gathered from every replay shard (a transfer's legs may have been replayed by two).
+     * outcomes gathered from every replay shard (a transfer's legs may have been replayed by two). The first table
+     * that has a request looks it up in the later tables, which mark it gathered and skip it: a request costs one
+     * lookup per later table, whichever tables hold it.
      */
     private RequestChecks checkRequestShard(int s, RequestChecks.Context context) {
         RequestChecks checks = new RequestChecks(context);
         RequestEntry entry = new RequestEntry();
+        RequestTable[] tables = new RequestTable[shards.length];
         for (int w = 0; w < shards.length; w++) {
-            RequestTable table = shards[w].requests[s];
+            tables[w] = shards[w].requestTables()[s];
+        }
+        // gathered[v]: the requests of table v already checked with those of an earlier table, which looked them up
+        BitSet[] gathered = new BitSet[tables.length];
+        for (int w = 0; w < tables.length; w++) {
+            RequestTable table = tables[w];
             for (int request = 0; request < table.size(); request++) {
-                int hash = table.keyHash(request);
-                boolean seenBefore = false;
-                for (int v = 0; v < w && !seenBefore; v++) {
-                    seenBefore = table.findIn(shards[v].requests[s], request, hash) >= 0;
-                }
-                if (seenBefore) {
-                    continue; // gathered when the first shard that has it was visited
+                if (gathered[w] != null && gathered[w].get(request)) {
+                    continue;
                 }
                 entry.clear();
                 entry.key(table, request);
                 table.copyInto(request, entry);
-                for (int v = w + 1; v < shards.length; v++) {
-                    RequestTable other = shards[v].requests[s];
-                    int found = table.findIn(other, request, hash);
-                    if (found >= 0) {
-                        other.copyInto(found, entry);
+                if (w + 1 < tables.length) {
+                    int hash = table.keyHash(request);
+                    for (int v = w + 1; v < tables.length; v++) {
+                        RequestTable other = tables[v];
+                        int found = table.findIn(other, request, hash);
+                        if (found >= 0) {
+                            other.copyInto(found, entry);
+                            if (gathered[v] == null) {
+                                gathered[v] = new BitSet(other.size());
+                            }
+                            gathered[v].set(found);
+                        }
                     }
                 }
                 checks.check(entry);

@@ -38,8 +38,14 @@ final class ReplayShard {
     private final LedgerAudit.Settings settings;
     private final int requestShards;
     final Map<String, AccountAudit> accounts = new HashMap<>(1024);
-    /** This shard's request index, split by {@link LedgerAudit#requestShard} so the shards merge in parallel. */
-    final RequestTable[] requests;
+    /**
+     * This shard's request index, split by {@link LedgerAudit#requestShard} so the shards merge in parallel; allocated
+     * on first use (see {@link #requestTables()}).
+     */
+    private final RequestTable[] requests;
+
+    private final int expectedRequestsPerTable;
+    private final int expectedEventsPerTable;
 
     private final StringPool names = new StringPool();
     final Findings findings;
@@ -63,9 +69,8 @@ final class ReplayShard {
         // than events (a transfer's two legs often land in one table): the request arrays double once if not
         long perTable =
                 Math.max(16, Math.min(EXPECTED_REQUESTS_PER_MAP_MAX, expectedEvents / requestShards / requestShards));
-        for (int i = 0; i < requestShards; i++) {
-            requests[i] = new RequestTable(names, (int) (perTable * 7 / 8), (int) perTable);
-        }
+        this.expectedRequestsPerTable = (int) (perTable * 7 / 8);
+        this.expectedEventsPerTable = (int) perTable;
         this.findings = new Findings(settings.maxFindings());
     }
 
@@ -606,7 +611,24 @@ final class ReplayShard {
 
     /** This shard's table for the request shard of a request ID hash. */
     private RequestTable requestTable(int requestHash) {
-        return requests[LedgerAudit.requestShard(requestHash, requestShards)];
+        return requestTables()[LedgerAudit.requestShard(requestHash, requestShards)];
+    }
+
+    /**
+     * This shard's request tables, allocated on first use: by the replay thread that feeds the shard, so that the
+     * shards allocate (and the JVM zeroes) their tables in parallel while the reader fetches, not up front on one
+     * thread; presized for the expected events unless the shard read nothing.
+     */
+    RequestTable[] requestTables() {
+        if (requests[0] == null) {
+            boolean empty = eventsRead == 0 && outcomesRead == 0;
+            for (int i = 0; i < requests.length; i++) {
+                requests[i] = empty
+                        ? new RequestTable(names, 16, 16)
+                        : new RequestTable(names, expectedRequestsPerTable, expectedEventsPerTable);
+            }
+        }
+        return requests;
     }
 
     private void addFinding(

@@ -10,7 +10,9 @@ import java.util.Arrays;
  * One shard's index of request IDs and their events and outcomes, laid out in primitive arrays, request IDs included
  * (their UTF-8 bytes, end to end in one byte array): indexing millions of requests allocates no object per request
  * or event, so the garbage collector has nothing to copy or trace. Open addressing on the request ID's {@link
- * #hash}; the events of a request are a linked list through {@code eventNext}. Not thread-safe.
+ * #hash}; the events of a request are a linked list through each event's next-event field. A request's fields are
+ * {@value #REQUEST_STRIDE} adjacent longs and an event's {@value #EVENT_STRIDE}, so reaching a request or an event
+ * out of order costs one or two cache misses, not one per field. Not thread-safe.
  */
 final class RequestTable {
     private static final String[] COMMAND_TYPES = {
@@ -18,6 +20,20 @@ final class RequestTable {
     };
     private static final EventKind[] KINDS = EventKind.values();
     private static final io.ledgerstream.core.Reason[] REASONS = io.ledgerstream.core.Reason.values();
+
+    /** Longs per request: [0] key start << 20 | key length, [1] first event << 32 | last event (-1: none). */
+    static final int REQUEST_STRIDE = 2;
+
+    /**
+     * Longs per event: [0] partition << 32 | kind << 8 | applied, [1] offset, [2] version, [3] amount, [4] timestamp,
+     * [5] account << 32 | counterparty, [6] currency << 32 | next event (-1: none).
+     */
+    static final int EVENT_STRIDE = 7;
+
+    /** Longest request ID indexed, in UTF-8 bytes (IDs are at most 128 characters, i.e. 512 bytes). */
+    static final int KEY_LENGTH_MAX = (1 << 20) - 1;
+
+    private static final long NO_EVENTS = -1L;
 
     private final StringPool names;
 
@@ -32,11 +48,8 @@ final class RequestTable {
     private byte[] keyBytes;
     private int keyBytesUsed;
 
-    // per request
-    private int[] keyStart;
-    private int[] keyLength;
-    private int[] firstEvent;
-    private int[] lastEvent;
+    // per request: REQUEST_STRIDE longs each
+    private long[] requestData;
     private int[] outcomeCount;
     private byte[] outcomeCommand; // index in COMMAND_TYPES, -1 other (see outcomeOther)
     private byte[] outcomeFlags; // bit 0: accepted
@@ -48,18 +61,8 @@ final class RequestTable {
     private String[][] outcomeOther; // rare: unknown command type or reason, [type, reason]
     private int requests;
 
-    // per event
-    private byte[] eventKind;
-    private byte[] eventApplied;
-    private int[] eventPartition;
-    private long[] eventOffset;
-    private long[] eventVersion;
-    private long[] eventAmount;
-    private long[] eventTimestampMs;
-    private int[] eventAccount;
-    private int[] eventCounterparty;
-    private int[] eventCurrency;
-    private int[] eventNext;
+    // per event: EVENT_STRIDE longs each
+    private long[] eventData;
     private int events;
 
     /**
@@ -74,23 +77,9 @@ final class RequestTable {
         slots = new long[tableSize];
         mask = tableSize - 1;
         keyBytes = new byte[Math.max(64, capacity * 40)];
-        keyStart = new int[capacity];
-        keyLength = new int[capacity];
-        firstEvent = new int[capacity];
-        lastEvent = new int[capacity];
+        requestData = new long[capacity * REQUEST_STRIDE];
         // the outcome arrays are allocated with the first outcome: an audit of the events alone never needs them
-        capacity = Math.max(16, expectedEvents);
-        eventKind = new byte[capacity];
-        eventApplied = new byte[capacity];
-        eventPartition = new int[capacity];
-        eventOffset = new long[capacity];
-        eventVersion = new long[capacity];
-        eventAmount = new long[capacity];
-        eventTimestampMs = new long[capacity];
-        eventAccount = new int[capacity];
-        eventCounterparty = new int[capacity];
-        eventCurrency = new int[capacity];
-        eventNext = new int[capacity];
+        eventData = new long[Math.max(16, expectedEvents) * EVENT_STRIDE];
     }
 
     int size() {
@@ -99,12 +88,22 @@ final class RequestTable {
 
     /** The request ID of request number {@code request}. */
     String key(int request) {
-        return new String(keyBytes, keyStart[request], keyLength[request], StandardCharsets.UTF_8);
+        long key = requestData[request * REQUEST_STRIDE];
+        return new String(keyBytes, keyStart(key), keyLength(key), StandardCharsets.UTF_8);
     }
 
     /** The {@link #hash} of request number {@code request}'s ID. */
     int keyHash(int request) {
-        return hash(keyBytes, keyStart[request], keyLength[request]);
+        long key = requestData[request * REQUEST_STRIDE];
+        return hash(keyBytes, keyStart(key), keyLength(key));
+    }
+
+    private static int keyStart(long key) {
+        return (int) (key >>> 20);
+    }
+
+    private static int keyLength(long key) {
+        return (int) key & KEY_LENGTH_MAX;
     }
 
     /**
@@ -158,7 +157,8 @@ final class RequestTable {
 
     /** Request number {@code request} of this table in {@code other}, or -1. */
     int findIn(RequestTable other, int request, int hash) {
-        return other.find(keyBytes, keyStart[request], keyLength[request], hash);
+        long key = requestData[request * REQUEST_STRIDE];
+        return other.find(keyBytes, keyStart(key), keyLength(key), hash);
     }
 
     /** The request's number, added if new. */
@@ -167,7 +167,10 @@ final class RequestTable {
         if (slots[slot] != 0) {
             return (int) slots[slot] - 1;
         }
-        if (requests == keyStart.length) {
+        if (length > KEY_LENGTH_MAX) {
+            throw new IllegalArgumentException("request ID of " + length + " bytes, over " + KEY_LENGTH_MAX);
+        }
+        if (requests == requestData.length / REQUEST_STRIDE) {
             growRequests();
         }
         if (keyBytesUsed > keyBytes.length - length) {
@@ -181,11 +184,10 @@ final class RequestTable {
         }
         System.arraycopy(id, start, keyBytes, keyBytesUsed, length);
         int request = requests++;
-        keyStart[request] = keyBytesUsed;
-        keyLength[request] = length;
+        int at = request * REQUEST_STRIDE;
+        requestData[at] = ((long) keyBytesUsed << 20) | length;
+        requestData[at + 1] = NO_EVENTS;
         keyBytesUsed += length;
-        firstEvent[request] = -1;
-        lastEvent[request] = -1;
         slots[slot] = slotValue(hash, request);
         if (requests * 2 > slots.length) {
             rehash();
@@ -194,8 +196,9 @@ final class RequestTable {
     }
 
     private boolean sameKey(int request, byte[] id, int start, int length) {
-        int from = keyStart[request];
-        return keyLength[request] == length && Arrays.equals(keyBytes, from, from + length, id, start, start + length);
+        long key = requestData[request * REQUEST_STRIDE];
+        int from = keyStart(key);
+        return keyLength(key) == length && Arrays.equals(keyBytes, from, from + length, id, start, start + length);
     }
 
     /** Records an event of the request whose UTF-8 ID is {@code id} (with its {@link #hash}). */
@@ -213,34 +216,36 @@ final class RequestTable {
             int counterparty,
             int currency) {
         int request = request(id, 0, id.length, hash);
-        if (events == eventKind.length) {
+        if (events == eventData.length / EVENT_STRIDE) {
             growEvents();
         }
         int event = events++;
-        eventKind[event] = (byte) kind.ordinal();
-        eventApplied[event] = (byte) (applied ? 1 : 0);
-        eventPartition[event] = partition;
-        eventOffset[event] = offset;
-        eventVersion[event] = version;
-        eventAmount[event] = amount;
-        eventTimestampMs[event] = timestampMs;
-        eventAccount[event] = account;
-        eventCounterparty[event] = counterparty;
-        eventCurrency[event] = currency;
-        eventNext[event] = -1;
-        if (lastEvent[request] < 0) {
-            firstEvent[request] = event;
+        int at = event * EVENT_STRIDE;
+        long[] data = eventData;
+        data[at] = ((long) partition << 32) | (kind.ordinal() << 8) | (applied ? 1 : 0);
+        data[at + 1] = offset;
+        data[at + 2] = version;
+        data[at + 3] = amount;
+        data[at + 4] = timestampMs;
+        data[at + 5] = ((long) account << 32) | (counterparty & 0xFFFF_FFFFL);
+        data[at + 6] = ((long) currency << 32) | 0xFFFF_FFFFL; // no next event
+        int links = request * REQUEST_STRIDE + 1;
+        long first = requestData[links];
+        if (first == NO_EVENTS) {
+            requestData[links] = ((long) event << 32) | event;
         } else {
-            eventNext[lastEvent[request]] = event;
+            int last = (int) first;
+            int lastNext = last * EVENT_STRIDE + 6;
+            data[lastNext] = (data[lastNext] & 0xFFFF_FFFF_0000_0000L) | event;
+            requestData[links] = (first & 0xFFFF_FFFF_0000_0000L) | event;
         }
-        lastEvent[request] = event;
     }
 
     /** Records an outcome; the first one per request is kept, the others counted. */
     void addOutcome(OutcomeView view, byte[] id, int hash, int partition, long offset) {
         int request = request(id, 0, id.length, hash);
         if (outcomeCount == null) {
-            allocateOutcomes(keyStart.length);
+            allocateOutcomes(requestData.length / REQUEST_STRIDE);
         }
         if (outcomeCount[request]++ > 0) {
             return;
@@ -278,8 +283,9 @@ final class RequestTable {
         if (request < 0) {
             return null;
         }
-        for (int e = firstEvent[request]; e >= 0; e = eventNext[e]) {
-            if (eventVersion[e] == version && accountId.equals(names.get(eventAccount[e]))) {
+        for (int e = firstEvent(request); e >= 0; e = nextEvent(e)) {
+            int at = e * EVENT_STRIDE;
+            if (eventData[at + 2] == version && accountId.equals(names.get((int) (eventData[at + 5] >> 32)))) {
                 return event(e);
             }
         }
@@ -288,7 +294,7 @@ final class RequestTable {
 
     /** Adds a request's events and outcome to a (transient) entry. */
     void copyInto(int request, RequestEntry entry) {
-        for (int e = firstEvent[request]; e >= 0; e = eventNext[e]) {
+        for (int e = firstEvent(request); e >= 0; e = nextEvent(e)) {
             fill(e, entry.nextEvent());
         }
         int count = outcomeCount == null ? 0 : outcomeCount[request];
@@ -312,17 +318,32 @@ final class RequestTable {
     }
 
     private EventRef fill(int e, EventRef ref) {
+        long[] data = eventData;
+        int at = e * EVENT_STRIDE;
+        long head = data[at];
+        long accounts = data[at + 5];
         return ref.set(
-                KINDS[eventKind[e]],
-                eventApplied[e] != 0,
-                eventPartition[e],
-                eventOffset[e],
-                eventVersion[e],
-                eventAmount[e],
-                eventTimestampMs[e],
-                names.get(eventAccount[e]),
-                names.get(eventCounterparty[e]),
-                names.get(eventCurrency[e]));
+                KINDS[(int) (head >>> 8) & 0xFF],
+                (head & 1) != 0,
+                (int) (head >>> 32),
+                data[at + 1],
+                data[at + 2],
+                data[at + 3],
+                data[at + 4],
+                names.get((int) (accounts >> 32)),
+                names.get((int) accounts),
+                names.get((int) (data[at + 6] >> 32)));
+    }
+
+    /** The request's first event, or -1. */
+    private int firstEvent(int request) {
+        long links = requestData[request * REQUEST_STRIDE + 1];
+        return links == NO_EVENTS ? -1 : (int) (links >>> 32);
+    }
+
+    /** The event after {@code e} of the same request, or -1. */
+    private int nextEvent(int e) {
+        return (int) eventData[e * EVENT_STRIDE + 6];
     }
 
     private static long slotValue(int hash, int request) {
@@ -359,11 +380,8 @@ final class RequestTable {
     }
 
     private void growRequests() {
-        int n = keyStart.length * 2;
-        keyStart = Arrays.copyOf(keyStart, n);
-        keyLength = Arrays.copyOf(keyLength, n);
-        firstEvent = Arrays.copyOf(firstEvent, n);
-        lastEvent = Arrays.copyOf(lastEvent, n);
+        int n = checkedDouble(requestData.length / REQUEST_STRIDE, REQUEST_STRIDE);
+        requestData = Arrays.copyOf(requestData, n * REQUEST_STRIDE);
         if (outcomeCount == null) {
             return;
         }
@@ -379,17 +397,16 @@ final class RequestTable {
     }
 
     private void growEvents() {
-        int n = eventKind.length * 2;
-        eventKind = Arrays.copyOf(eventKind, n);
-        eventApplied = Arrays.copyOf(eventApplied, n);
-        eventPartition = Arrays.copyOf(eventPartition, n);
-        eventOffset = Arrays.copyOf(eventOffset, n);
-        eventVersion = Arrays.copyOf(eventVersion, n);
-        eventAmount = Arrays.copyOf(eventAmount, n);
-        eventTimestampMs = Arrays.copyOf(eventTimestampMs, n);
-        eventAccount = Arrays.copyOf(eventAccount, n);
-        eventCounterparty = Arrays.copyOf(eventCounterparty, n);
-        eventCurrency = Arrays.copyOf(eventCurrency, n);
-        eventNext = Arrays.copyOf(eventNext, n);
+        eventData = Arrays.copyOf(eventData, checkedDouble(events, EVENT_STRIDE) * EVENT_STRIDE);
+    }
+
+    /** Twice {@code count}, if {@code count * 2 * stride} longs still fit in one array. */
+    private static int checkedDouble(int count, int stride) {
+        long doubled = count * 2L;
+        if (doubled * stride > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("request index of one shard over " + (Integer.MAX_VALUE - 16) / stride
+                    + " entries: use more threads");
+        }
+        return (int) doubled;
     }
 }

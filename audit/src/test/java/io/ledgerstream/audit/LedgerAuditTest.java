@@ -112,6 +112,10 @@ class LedgerAuditTest {
         // given
         TestLedger ledger = cleanLedger();
         ledger.append(ledger.eventsOf(CAROL).get(2).event()); // one duplicate, to compare findings too
+        // and a transfer's request ID reused on a third account, so that one request spans up to three shards
+        String transfer = ledger.eventsOf(CAROL).get(2).event().requestId();
+        LedgerEvent daveTip = ledger.lastOf(DAVE).event();
+        ledger.forgeNext(DAVE, transfer, new Credited(1), daveTip.balanceAfter() + 1, daveTip.heldAfter());
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             // when
@@ -125,6 +129,12 @@ class LedgerAuditTest {
             assertThat(parallel.invariants()).isEqualTo(single.invariants());
             assertThat(parallel.counts()).isEqualTo(single.counts());
             assertThat(parallel.money()).isEqualTo(single.money());
+            assertThat(parallel.findings())
+                    .extracting(Finding::kind, Finding::requestId)
+                    .containsExactlyInAnyOrderElementsOf(single.findings().stream()
+                            .map(f -> org.assertj.core.groups.Tuple.tuple(f.kind(), f.requestId()))
+                            .toList())
+                    .contains(org.assertj.core.groups.Tuple.tuple("APPLIED_TWICE", transfer));
         } finally {
             pool.shutdownNow();
         }

@@ -70,6 +70,71 @@ class RequestTableTest {
     }
 
     @Test
+    void shouldGiveBackEveryFieldOfAnEventAtTheExtremesOfItsRange() {
+        // given: fields packed two to a long, at the edges of their ranges, in events linked out of order
+        StringPool names = new StringPool();
+        RequestTable table = new RequestTable(names, 2, 2);
+        int account = names.id("account-a");
+        int counterparty = names.id("account-b");
+        int currency = names.id("EUR");
+        add(
+                table,
+                "t-1",
+                EventKind.TRANSFER_DEBITED,
+                true,
+                Integer.MAX_VALUE,
+                Long.MAX_VALUE,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE,
+                Long.MIN_VALUE,
+                account,
+                counterparty,
+                currency);
+        add(table, "other", EventKind.HOLD_EXPIRED, false, 0, 0, 1, 0, 0, counterparty, -1, -1);
+        for (int i = 0; i < 40; i++) { // grows the event records between the two legs
+            add(table, "filler-" + i, EventKind.CREDITED, true, 1, i, 1, 1, 1, account, -1, -1);
+        }
+        add(
+                table,
+                "t-1",
+                EventKind.TRANSFER_CREDITED,
+                false,
+                0,
+                -1,
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                -1,
+                counterparty,
+                account,
+                currency);
+
+        // when
+        RequestEntry entry = new RequestEntry();
+        table.copyInto(table.find("t-1"), entry);
+        RequestEntry other = new RequestEntry();
+        table.copyInto(table.find("other"), other);
+
+        // then
+        assertThat(entry.events())
+                .extracting(e -> e.kind, e -> e.applied, e -> e.partition, e -> e.offset, e -> e.version)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                EventKind.TRANSFER_DEBITED, true, Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE),
+                        org.assertj.core.groups.Tuple.tuple(
+                                EventKind.TRANSFER_CREDITED, false, 0, -1L, Long.MIN_VALUE));
+        assertThat(entry.events())
+                .extracting(e -> e.amount, e -> e.timestampMs, e -> e.accountId, e -> e.counterparty, e -> e.currency)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                Long.MIN_VALUE, Long.MIN_VALUE, "account-a", "account-b", "EUR"),
+                        org.assertj.core.groups.Tuple.tuple(Long.MAX_VALUE, -1L, "account-b", "account-a", "EUR"));
+        assertThat(other.events())
+                .extracting(e -> e.kind, e -> e.accountId, e -> e.counterparty, e -> e.currency)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(EventKind.HOLD_EXPIRED, "account-b", null, null));
+        assertThat(table.findEvent("t-1", "account-b", Long.MIN_VALUE).kind).isEqualTo(EventKind.TRANSFER_CREDITED);
+    }
+
+    @Test
     void shouldIndexRequestIdsByTheirUtf8BytesWhateverTheirCharacters() {
         StringPool names = new StringPool();
         RequestTable table = new RequestTable(names, 4, 4);
