@@ -21,7 +21,7 @@ final class RequestTable {
     private static final EventKind[] KINDS = EventKind.values();
     private static final io.ledgerstream.core.Reason[] REASONS = io.ledgerstream.core.Reason.values();
 
-    /** Longs per request: [0] key start << 20 | key length, [1] first event << 32 | last event (-1: none). */
+    /** Longs per request: [0] key start << 32 | key length, [1] first event << 32 | last event (-1: none). */
     static final int REQUEST_STRIDE = 2;
 
     /**
@@ -29,9 +29,6 @@ final class RequestTable {
      * [5] account << 32 | counterparty, [6] currency << 32 | next event (-1: none).
      */
     static final int EVENT_STRIDE = 7;
-
-    /** Longest request ID indexed, in UTF-8 bytes (IDs are at most 128 characters, i.e. 512 bytes). */
-    static final int KEY_LENGTH_MAX = (1 << 20) - 1;
 
     private static final long NO_EVENTS = -1L;
 
@@ -99,11 +96,11 @@ final class RequestTable {
     }
 
     private static int keyStart(long key) {
-        return (int) (key >>> 20);
+        return (int) (key >>> 32);
     }
 
     private static int keyLength(long key) {
-        return (int) key & KEY_LENGTH_MAX;
+        return (int) key;
     }
 
     /**
@@ -167,9 +164,6 @@ final class RequestTable {
         if (slots[slot] != 0) {
             return (int) slots[slot] - 1;
         }
-        if (length > KEY_LENGTH_MAX) {
-            throw new IllegalArgumentException("request ID of " + length + " bytes, over " + KEY_LENGTH_MAX);
-        }
         if (requests == requestData.length / REQUEST_STRIDE) {
             growRequests();
         }
@@ -185,7 +179,7 @@ final class RequestTable {
         System.arraycopy(id, start, keyBytes, keyBytesUsed, length);
         int request = requests++;
         int at = request * REQUEST_STRIDE;
-        requestData[at] = ((long) keyBytesUsed << 20) | length;
+        requestData[at] = ((long) keyBytesUsed << 32) | length;
         requestData[at + 1] = NO_EVENTS;
         keyBytesUsed += length;
         slots[slot] = slotValue(hash, request);

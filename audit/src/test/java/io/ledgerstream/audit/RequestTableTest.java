@@ -138,7 +138,8 @@ class RequestTableTest {
     void shouldIndexRequestIdsByTheirUtf8BytesWhateverTheirCharacters() {
         StringPool names = new StringPool();
         RequestTable table = new RequestTable(names, 4, 4);
-        String[] ids = {"réq-1", "req-1", "req-€", "req-\uD83D\uDE00", "", "r".repeat(128)};
+        // including one far longer than any valid ID (a forged event's): indexed like the others, never refused
+        String[] ids = {"réq-1", "req-1", "req-€", "req-\uD83D\uDE00", "", "r".repeat(128), "x".repeat(3_000_000)};
         for (int i = 0; i < ids.length; i++) {
             add(table, ids[i], EventKind.CREDITED, true, 0, i, 1, 1, 1, names.id("a"), -1, -1);
         }
