@@ -725,6 +725,11 @@ public final class LedgerAudit {
 
     private List<RequestChecks> checkRequests(RequestChecks.Context context, ExecutorService executor) {
         int n = shards.length;
+        for (ReplayShard shard : shards) {
+            // a shard that indexed nothing (no records, or only filtered or skipped ones) has not allocated its tables
+            // yet: allocate them here, before the request shards are checked in parallel, each reading every table
+            shard.requestTables();
+        }
         List<RequestChecks> checks = new ArrayList<>(n);
         if (executor == null || n == 1) {
             for (int s = 0; s < n; s++) {

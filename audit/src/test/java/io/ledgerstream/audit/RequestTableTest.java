@@ -135,6 +135,26 @@ class RequestTableTest {
     }
 
     @Test
+    void shouldKeepARequestsEventsInArrivalOrderWhateverComesBetweenThem() {
+        StringPool names = new StringPool();
+        RequestTable table = new RequestTable(names, 2, 2);
+        int account = names.id("a");
+        for (int i = 0; i < 5; i++) { // five events of one request, each after an event of another request
+            add(table, "other-" + i, EventKind.CREDITED, true, 0, 100 + i, 1, 1, 1, account, -1, -1);
+            add(table, "same", EventKind.CREDITED, i == 0, 1, i, i + 1, 1, 1, account, -1, -1);
+        }
+
+        RequestEntry entry = new RequestEntry();
+        table.copyInto(table.find("same"), entry);
+
+        assertThat(entry.events()).extracting(e -> e.offset).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(entry.events()).extracting(e -> e.applied).containsExactly(true, false, false, false, false);
+        RequestEntry other = new RequestEntry();
+        table.copyInto(table.find("other-4"), other);
+        assertThat(other.events()).extracting(e -> e.offset).containsExactly(104L);
+    }
+
+    @Test
     void shouldIndexRequestIdsByTheirUtf8BytesWhateverTheirCharacters() {
         StringPool names = new StringPool();
         RequestTable table = new RequestTable(names, 4, 4);
