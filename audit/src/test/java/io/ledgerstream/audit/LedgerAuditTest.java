@@ -119,29 +119,22 @@ class LedgerAuditTest {
         assertThat(Set.of(shardOf(ALICE), shardOf(CAROL), shardOf(DAVE)))
                 .as("the request's three accounts are replayed by three shards")
                 .hasSize(3);
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        try {
-            // when
-            AuditReport single = ledger.audit();
-            LedgerAudit sharded = ledger.feed(new LedgerAudit(TestLedger.settings(), 3));
-            AuditReport parallel = sharded.finish(
-                    new LedgerAudit.RunInfo(single.source(), ledger.now, 0, 0, ledger.now, Long.MIN_VALUE, false),
-                    pool);
 
-            // then
-            assertThat(parallel.invariants()).isEqualTo(single.invariants());
-            assertThat(parallel.counts()).isEqualTo(single.counts());
-            assertThat(parallel.money()).isEqualTo(single.money());
-            assertThat(parallel.findings()).containsExactlyInAnyOrderElementsOf(single.findings());
-            assertThat(parallel.findings())
-                    .filteredOn(f -> f.kind().equals("APPLIED_TWICE") && transfer.equals(f.requestId()))
-                    .singleElement()
-                    .satisfies(f -> assertThat(f.message())
-                            .contains("has 4 events") // debit, credit, the credit's duplicate, the reuse on dave
-                            .contains("TransferDebited on " + ALICE, "TransferCredited on " + CAROL, "on " + DAVE));
-        } finally {
-            pool.shutdownNow();
-        }
+        // when
+        AuditReport single = ledger.audit();
+        AuditReport parallel = auditInParallel(ledger, 3);
+
+        // then
+        assertThat(parallel.invariants()).isEqualTo(single.invariants());
+        assertThat(parallel.counts()).isEqualTo(single.counts());
+        assertThat(parallel.money()).isEqualTo(single.money());
+        assertThat(parallel.findings()).containsExactlyInAnyOrderElementsOf(single.findings());
+        assertThat(parallel.findings())
+                .filteredOn(f -> f.kind().equals("APPLIED_TWICE") && transfer.equals(f.requestId()))
+                .singleElement()
+                .satisfies(f -> assertThat(f.message())
+                        .contains("has 4 events") // debit, credit, the credit's duplicate, the reuse on dave
+                        .contains("TransferDebited on " + ALICE, "TransferCredited on " + CAROL, "on " + DAVE));
     }
 
     @Test
@@ -149,19 +142,25 @@ class LedgerAuditTest {
         // given: more shards than accounts, so that some shards index no request at all
         TestLedger ledger = cleanLedger();
         ledger.append(ledger.eventsOf(CAROL).get(2).event());
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            // when: their request checks run in parallel with the others'
-            AuditReport single = ledger.audit();
-            LedgerAudit sharded = ledger.feed(new LedgerAudit(TestLedger.settings(), 16));
-            AuditReport parallel = sharded.finish(
-                    new LedgerAudit.RunInfo(single.source(), ledger.now, 0, 0, ledger.now, Long.MIN_VALUE, false),
-                    pool);
 
-            // then
-            assertThat(parallel.counts()).isEqualTo(single.counts());
-            assertThat(parallel.invariants()).isEqualTo(single.invariants());
-            assertThat(parallel.findings()).containsExactlyInAnyOrderElementsOf(single.findings());
+        // when: their request checks run in parallel with the others'
+        AuditReport single = ledger.audit();
+        AuditReport parallel = auditInParallel(ledger, 16);
+
+        // then
+        assertThat(parallel.counts()).isEqualTo(single.counts());
+        assertThat(parallel.invariants()).isEqualTo(single.invariants());
+        assertThat(parallel.findings()).containsExactlyInAnyOrderElementsOf(single.findings());
+    }
+
+    /** The ledger replayed by {@code shards} shards, its request checks run on as many threads. */
+    private static AuditReport auditInParallel(TestLedger ledger, int shards) {
+        ExecutorService pool = Executors.newFixedThreadPool(shards);
+        try {
+            LedgerAudit sharded = ledger.feed(new LedgerAudit(TestLedger.settings(), shards));
+            AuditReport.Source source = ledger.audit().source();
+            return sharded.finish(
+                    new LedgerAudit.RunInfo(source, ledger.now, 0, 0, ledger.now, Long.MIN_VALUE, false), pool);
         } finally {
             pool.shutdownNow();
         }
