@@ -32,6 +32,9 @@ final class RequestTable {
 
     private static final long NO_EVENTS = -1L;
 
+    /** Most slots of the open-addressing table (a power of two that an array can hold), kept at most half full. */
+    private static final int SLOTS_MAX = 1 << 30;
+
     private final StringPool names;
 
     // open-addressing table: slot -> the request ID's hash in the high 32 bits, request number + 1 in the low 32 bits
@@ -345,6 +348,10 @@ final class RequestTable {
     }
 
     private void rehash() {
+        if (slots.length >= SLOTS_MAX) {
+            throw new IllegalStateException(
+                    "request index of one shard over " + SLOTS_MAX / 2 + " requests: use more threads");
+        }
         long[] bigger = new long[slots.length * 2];
         int biggerMask = bigger.length - 1;
         for (long value : slots) {
