@@ -269,8 +269,8 @@ public final class AuditOptions {
     }
 
     /**
-     * Replay threads; 0 picks one per available processor (the reading thread mostly waits for fetches), bounded by
-     * the partition count.
+     * Replay threads, each reading its own partitions; 0 picks one per available processor, bounded by the partition
+     * count.
      *
      * @return {@code 0..}{@value #THREADS_MAX}
      */

@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,10 +50,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * through the registry ({@link EventDecoder} for events) and feeds a {@link LedgerAudit} whose shards replay on their
  * own threads.
  *
- * <p>One thread reads (large fetches, all partitions assigned, no consumer group) and hands each poll's records to
- * the replay threads over bounded queues, routed by record key so that all events of an account go to one thread in
- * log order. {@link #cancel()} (e.g. from a shutdown hook) wakes the reader; the run then stops and reports what was
- * read as {@link AuditReport.Status#INTERRUPTED}.
+ * <p>Each replay thread reads with its own consumer (large fetches, no consumer group): the events partitions
+ * {@code p} with {@code p % threads} equal to its number, and the outcomes partitions likewise, so an account's events,
+ * which its owner partition holds, are decoded and replayed by the thread that fetched them, in log order. An event
+ * that sits on a partition other than its account's (a misplaced record) is forwarded to its account's thread over a
+ * bounded queue. {@link #cancel()} (e.g. from a shutdown hook) wakes the consumers; the run then stops and reports
+ * what was read as {@link AuditReport.Status#INTERRUPTED}.
  *
  * <p>{@link #run()} may be called once; {@link #cancel()} from any thread.
  */
@@ -60,10 +64,12 @@ public final class Auditor {
     /** Suffix of the engine's accounts store changelog topic, after {@code <application.id>}. */
     public static final String ACCOUNTS_CHANGELOG_SUFFIX = "-accounts-changelog";
 
-    /** Batches waiting per replay thread, at most: bounds the memory between reading and replaying. */
+    /** Forwarded batches waiting per replay thread, at most: bounds the memory of misplaced records in transit. */
     static final int QUEUE_BATCHES_MAX = 8;
 
-    private static final List<ConsumerRecord<byte[], byte[]>> POISON = List.of();
+    /** Default {@code fetch.max.bytes} of all replay threads' consumers together (each gets its share). */
+    static final int FETCH_MAX_BYTES_TOTAL = 64 * 1024 * 1024;
+
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final AuditOptions options;
@@ -72,6 +78,7 @@ public final class Auditor {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean cancelled;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile List<KafkaConsumer<byte[], byte[]>> replayConsumers = List.of();
 
     /**
      * Creates an auditor that reports no progress.
@@ -86,7 +93,7 @@ public final class Auditor {
      * Creates an auditor.
      *
      * @param options what to audit; not null
-     * @param progress receives progress from the reading thread; not null
+     * @param progress receives progress from the thread that called {@link #run()}; not null
      */
     public Auditor(AuditOptions options, ProgressListener progress) {
         this.options = java.util.Objects.requireNonNull(options, "options");
@@ -157,6 +164,9 @@ public final class Auditor {
         if (current != null) {
             current.wakeup();
         }
+        for (KafkaConsumer<byte[], byte[]> replay : replayConsumers) {
+            replay.wakeup();
+        }
     }
 
     // ---- the run ----------------------------------------------------------------------------------------------
@@ -223,9 +233,8 @@ public final class Auditor {
                 partialEnd,
                 options.inFlightGraceMs(),
                 options.maxFindings());
-        int threads = options.threads() > 0
-                ? options.threads()
-                : Runtime.getRuntime().availableProcessors(); // the reader mostly waits for fetches
+        int threads =
+                options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
         threads = Math.max(1, Math.min(threads, eventParts.size()));
         long expectedEvents = 0;
         for (TopicPartition tp : eventParts) {
@@ -246,22 +255,40 @@ public final class Auditor {
         ExecutorService pool =
                 threads > 1 ? Executors.newFixedThreadPool(threads, daemon("ledgerstream-audit-check")) : null;
         try {
+            ReadPlan plan = new ReadPlan(eventsTopic, eventParts.size(), threads, starts, stops);
             Worker[] workers = new Worker[threads];
-            for (int i = 0; i < threads; i++) {
-                workers[i] = new Worker(audit.shard(i), registry, eventsTopic);
-                workers[i].thread.start();
-            }
-            long[] read = new long[1];
+            List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>(threads);
             try {
-                interrupted =
-                        read(reader, eventParts, outcomeParts, starts, stops, workers, read, firstOutcomeTimestamp);
+                for (int i = 0; i < threads; i++) {
+                    consumers.add(newConsumer("-" + i, threads));
+                    replayConsumers = List.copyOf(consumers);
+                    if (cancelled) {
+                        consumers.get(i).wakeup();
+                    }
+                }
+                for (int i = 0; i < threads; i++) {
+                    workers[i] = new Worker(i, workers, plan, consumers.get(i), audit.shard(i), registry);
+                }
+                for (TopicPartition tp : all) {
+                    workers[tp.partition() % threads].partitions.add(tp);
+                }
+                interrupted = readAll(workers, plan);
             } finally {
-                stopWorkers(workers);
+                replayConsumers = List.of();
+                for (KafkaConsumer<byte[], byte[]> replayConsumer : consumers) {
+                    replayConsumer.close(CloseOptions.timeout(Duration.ZERO));
+                }
             }
-            recordsRead = read[0];
+            recordsRead = plan.recordsRead.get();
+            for (Worker worker : workers) {
+                firstOutcomeTimestamp.putAll(worker.firstOutcomeTimestamp);
+            }
             Throwable failed = failure.get();
             if (failed instanceof AuditException auditException) {
                 throw auditException;
+            }
+            if (failed instanceof KafkaException kafkaException) {
+                throw kafkaException; // reported by run() like a failure of the set-up's own consumer
             }
             if (failed != null) {
                 throw new AuditException("replay failed: " + failed, failed);
@@ -314,114 +341,93 @@ public final class Auditor {
         }
     }
 
-    /** The reading loop; returns true if it was cancelled before the end of the range. */
-    private boolean read(
-            KafkaConsumer<byte[], byte[]> reader,
-            List<TopicPartition> eventParts,
-            List<TopicPartition> outcomeParts,
-            Map<TopicPartition, Long> starts,
-            Map<TopicPartition, Long> stops,
-            Worker[] workers,
-            long[] read,
-            Map<TopicPartition, Long> firstOutcomeTimestamp) {
-        List<TopicPartition> all = new ArrayList<>(eventParts);
-        all.addAll(outcomeParts);
-        Set<TopicPartition> remaining = new HashSet<>();
-        long total = 0;
-        for (TopicPartition tp : all) {
-            reader.seek(tp, starts.get(tp));
-            long count = stops.get(tp) - starts.get(tp);
-            if (count > 0) {
-                remaining.add(tp);
-                total += count;
-            }
+    /** What the replay threads share while they read: the range, the routing, the count of records read. */
+    private static final class ReadPlan {
+        final String eventsTopic;
+        final int eventPartitions;
+        final int shardCount;
+        final Map<TopicPartition, Long> starts;
+        final Map<TopicPartition, Long> stops;
+        final AtomicLong recordsRead = new AtomicLong();
+        /** Replay threads still reading their own partitions (and so possibly forwarding to the others). */
+        final AtomicInteger reading;
+
+        ReadPlan(
+                String eventsTopic,
+                int eventPartitions,
+                int shardCount,
+                Map<TopicPartition, Long> starts,
+                Map<TopicPartition, Long> stops) {
+            this.eventsTopic = eventsTopic;
+            this.eventPartitions = eventPartitions;
+            this.shardCount = shardCount;
+            this.starts = starts;
+            this.stops = stops;
+            this.reading = new AtomicInteger(shardCount);
         }
-        List<TopicPartition> done = new ArrayList<>();
-        for (TopicPartition tp : all) {
-            if (!remaining.contains(tp)) {
-                done.add(tp);
+
+        long total() {
+            long total = 0;
+            for (Map.Entry<TopicPartition, Long> e : stops.entrySet()) {
+                total += e.getValue() - starts.get(e.getKey());
             }
+            return total;
         }
-        reader.pause(done);
-        int n = workers.length;
-        int shardCount = n;
+    }
+
+    /**
+     * Starts the replay threads, reports progress while they read (as soon as the first records are read, then every
+     * {@link ProgressListener#INTERVAL_MS}, and once at the end; never after a cancel) and waits for them; returns
+     * true if the run was cancelled before they were done.
+     */
+    private boolean readAll(Worker[] workers, ReadPlan plan) {
+        long total = plan.total();
         long startNanos = System.nanoTime();
-        long lastProgressNanos = startNanos;
         long lastReportNanos = 0;
-        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (Worker worker : workers) {
+            worker.thread.start();
+        }
         try {
-            while (!remaining.isEmpty()) {
-                if (cancelled) {
-                    return true;
-                }
-                checkWorkers();
-                ConsumerRecords<byte[], byte[]> records = reader.poll(POLL);
-                boolean progressed = false;
-                if (!records.isEmpty()) {
-                    @SuppressWarnings("unchecked")
-                    List<ConsumerRecord<byte[], byte[]>>[] batches = new List[n];
-                    int expected = records.count() / n + 16;
-                    for (TopicPartition tp : records.partitions()) {
-                        long stop = stops.get(tp);
-                        boolean events = tp.topic().equals(options.eventsTopic());
-                        for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                            if (record.offset() >= stop) {
-                                break;
-                            }
-                            if (!events) {
-                                firstOutcomeTimestamp.putIfAbsent(tp, record.timestamp());
-                            }
-                            int w = events
-                                    ? LedgerAudit.shardOf(record.key(), shardCount, eventParts.size())
-                                    : Math.floorMod(tp.partition(), n);
-                            List<ConsumerRecord<byte[], byte[]>> batch = batches[w];
-                            if (batch == null) {
-                                batch = new ArrayList<>(expected);
-                                batches[w] = batch;
-                            }
-                            batch.add(record);
-                            read[0]++;
-                        }
+            for (Worker worker : workers) {
+                while (worker.thread.isAlive()) {
+                    worker.thread.join(10);
+                    long now = System.nanoTime();
+                    long read = plan.recordsRead.get();
+                    boolean due = lastReportNanos == 0
+                            ? read > 0
+                            : now - lastReportNanos >= TimeUnit.MILLISECONDS.toNanos(ProgressListener.INTERVAL_MS);
+                    if (due && !cancelled) {
+                        lastReportNanos = now;
+                        progress.onProgress(read, total, TimeUnit.NANOSECONDS.toMillis(now - startNanos));
                     }
-                    for (int w = 0; w < n; w++) {
-                        if (batches[w] != null) {
-                            hand(workers[w], batches[w]);
-                        }
-                    }
-                }
-                for (TopicPartition tp : new ArrayList<>(remaining)) {
-                    long position = reader.position(tp);
-                    Long before = positions.put(tp, position);
-                    if (before == null || before != position) {
-                        progressed = true;
-                    }
-                    if (position >= stops.get(tp)) {
-                        remaining.remove(tp);
-                        reader.pause(List.of(tp));
-                    }
-                }
-                long now = System.nanoTime();
-                if (progressed) {
-                    lastProgressNanos = now;
-                } else if (now - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(options.timeoutMs())) {
-                    throw new AuditException("no progress reading " + new TreeSet<>(stringsOf(remaining)) + " for "
-                            + options.timeoutMs() + " ms (is a partition leader unavailable?)");
-                }
-                if (now - lastReportNanos >= TimeUnit.MILLISECONDS.toNanos(ProgressListener.INTERVAL_MS)) {
-                    lastReportNanos = now;
-                    progress.onProgress(read[0], total, TimeUnit.NANOSECONDS.toMillis(now - startNanos));
-                }
-                if (cancelled) {
-                    return true;
                 }
             }
-            progress.onProgress(read[0], total, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-            return false;
-        } catch (WakeupException e) {
-            if (cancelled) {
-                return true;
+        } catch (InterruptedException e) {
+            cancel();
+            for (Worker worker : workers) {
+                joinQuietly(worker.thread);
             }
-            throw e;
+            Thread.currentThread().interrupt();
+            throw new AuditException("interrupted while reading", e);
+        }
+        if (!cancelled) {
+            progress.onProgress(
+                    plan.recordsRead.get(), total, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        }
+        return cancelled;
+    }
+
+    private static void joinQuietly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -433,83 +439,192 @@ public final class Auditor {
         return names;
     }
 
-    /** Hands a batch to a replay thread, waiting while its queue is full (and failing if a replay thread died). */
-    private void hand(Worker worker, List<ConsumerRecord<byte[], byte[]>> batch) {
-        try {
-            while (!worker.queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                checkWorkers();
-                if (cancelled) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuditException("interrupted while handing records to the replay threads", e);
-        }
-    }
-
-    private void checkWorkers() {
-        if (failure.get() != null) {
-            throw new AuditException("a replay thread failed: " + failure.get(), failure.get());
-        }
-    }
-
-    private void stopWorkers(Worker[] workers) {
-        for (Worker worker : workers) {
-            try {
-                while (worker.thread.isAlive() && !worker.queue.offer(POISON, 100, TimeUnit.MILLISECONDS)) {
-                    // the worker drains its queue; a dead one is not waited for
-                }
-                worker.thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AuditException("interrupted while waiting for the replay threads", e);
-            }
-        }
-    }
-
-    /** One replay thread: decodes its records once and feeds its shard. */
+    /**
+     * One replay thread: reads its partitions with its own consumer, decodes each record once and feeds its shard;
+     * forwards an event whose account another shard owns (a misplaced record) to that shard's thread, and replays
+     * the events forwarded to it until every thread has finished reading.
+     */
     private final class Worker implements Runnable {
-        final BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES_MAX);
+        final List<TopicPartition> partitions = new ArrayList<>();
+        final Map<TopicPartition, Long> firstOutcomeTimestamp = new HashMap<>();
         final Thread thread;
+
+        private final int index;
+        private final Worker[] workers;
+        private final ReadPlan plan;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> forwarded =
+                new ArrayBlockingQueue<>(QUEUE_BATCHES_MAX);
         private final ReplayShard shard;
-        private final String eventsTopic;
         private final EventDecoder events;
         private final AvroDeserializer<Outcome> outcomes;
         private final Set<String> accounts;
 
-        Worker(ReplayShard shard, RegistryClient registry, String eventsTopic) {
+        Worker(
+                int index,
+                Worker[] workers,
+                ReadPlan plan,
+                KafkaConsumer<byte[], byte[]> consumer,
+                ReplayShard shard,
+                RegistryClient registry) {
+            this.index = index;
+            this.workers = workers;
+            this.plan = plan;
+            this.consumer = consumer;
             this.shard = shard;
-            this.eventsTopic = eventsTopic;
             this.events = new EventDecoder(registry);
             this.outcomes = new AvroDeserializer<>(registry, Outcome.class, false);
             this.accounts = options.accounts();
             this.thread = new Thread(
                     this,
-                    "ledgerstream-audit-replay-" + UUID.randomUUID().toString().substring(0, 8));
+                    "ledgerstream-audit-replay-" + index + "-"
+                            + UUID.randomUUID().toString().substring(0, 8));
             this.thread.setDaemon(true);
         }
 
         @Override
         public void run() {
             try {
-                while (true) {
-                    List<ConsumerRecord<byte[], byte[]>> batch = queue.take();
-                    if (batch == POISON) {
+                try {
+                    readOwn();
+                } finally {
+                    plan.reading.decrementAndGet(); // after the last forward: the others may now finish
+                }
+                replayForwardedUntilAllRead();
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }
+
+        private boolean stopping() {
+            return cancelled || failure.get() != null;
+        }
+
+        /** Reads this thread's partitions to their stop offsets (or until cancelled or another thread failed). */
+        private void readOwn() {
+            Set<TopicPartition> remaining = new HashSet<>();
+            List<TopicPartition> done = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (plan.stops.get(tp) > plan.starts.get(tp)) {
+                    remaining.add(tp);
+                } else {
+                    done.add(tp);
+                }
+            }
+            consumer.assign(partitions);
+            for (TopicPartition tp : partitions) {
+                consumer.seek(tp, plan.starts.get(tp));
+            }
+            consumer.pause(done);
+            @SuppressWarnings("unchecked")
+            List<ConsumerRecord<byte[], byte[]>>[] away = new List[plan.shardCount];
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            long lastProgressNanos = System.nanoTime();
+            try {
+                while (!remaining.isEmpty()) {
+                    if (stopping()) {
                         return;
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : batch) {
-                        if (record.topic().equals(eventsTopic)) {
-                            event(record);
-                        } else {
-                            outcome(record);
+                    replayForwarded();
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    long count = 0;
+                    for (TopicPartition tp : records.partitions()) {
+                        long stop = plan.stops.get(tp);
+                        boolean isEvents = tp.topic().equals(plan.eventsTopic);
+                        for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                            if (record.offset() >= stop) {
+                                break;
+                            }
+                            count++;
+                            if (!isEvents) {
+                                firstOutcomeTimestamp.putIfAbsent(tp, record.timestamp());
+                                outcome(record);
+                                continue;
+                            }
+                            int owner = LedgerAudit.shardOf(record.key(), plan.shardCount, plan.eventPartitions);
+                            if (owner == index) {
+                                event(record);
+                            } else {
+                                if (away[owner] == null) {
+                                    away[owner] = new ArrayList<>();
+                                }
+                                away[owner].add(record);
+                            }
                         }
+                    }
+                    plan.recordsRead.addAndGet(count);
+                    for (int w = 0; w < away.length; w++) {
+                        if (away[w] != null) {
+                            forward(workers[w], away[w]);
+                            away[w] = null;
+                        }
+                    }
+                    boolean progressed = false;
+                    for (TopicPartition tp : new ArrayList<>(remaining)) {
+                        long position = consumer.position(tp);
+                        Long before = positions.put(tp, position);
+                        if (before == null || before != position) {
+                            progressed = true;
+                        }
+                        if (position >= plan.stops.get(tp)) {
+                            remaining.remove(tp);
+                            consumer.pause(List.of(tp));
+                        }
+                    }
+                    long now = System.nanoTime();
+                    if (progressed) {
+                        lastProgressNanos = now;
+                    } else if (now - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(options.timeoutMs())) {
+                        throw new AuditException("no progress reading " + new TreeSet<>(stringsOf(remaining)) + " for "
+                                + options.timeoutMs() + " ms (is a partition leader unavailable?)");
+                    }
+                }
+            } catch (WakeupException e) {
+                if (!cancelled) {
+                    throw e;
+                }
+            }
+        }
+
+        /**
+         * Hands misplaced events to the thread of their account, waiting while its queue is full; replays what was
+         * forwarded to this thread meanwhile, so two threads forwarding to each other never wait on each other.
+         */
+        private void forward(Worker to, List<ConsumerRecord<byte[], byte[]>> batch) {
+            try {
+                while (!to.forwarded.offer(batch, 10, TimeUnit.MILLISECONDS)) {
+                    replayForwarded();
+                    if (stopping()) {
+                        return;
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
+                throw new AuditException("interrupted while forwarding records between replay threads", e);
+            }
+        }
+
+        /** Replays the events forwarded to this thread so far, without waiting. */
+        private void replayForwarded() {
+            List<ConsumerRecord<byte[], byte[]>> batch;
+            while ((batch = forwarded.poll()) != null) {
+                for (ConsumerRecord<byte[], byte[]> record : batch) {
+                    event(record);
+                }
+            }
+        }
+
+        /** After its own partitions: replays forwarded events until no thread reads any more and none are left. */
+        private void replayForwardedUntilAllRead() throws InterruptedException {
+            while (failure.get() == null) {
+                List<ConsumerRecord<byte[], byte[]>> batch = forwarded.poll(20, TimeUnit.MILLISECONDS);
+                if (batch != null) {
+                    for (ConsumerRecord<byte[], byte[]> record : batch) {
+                        event(record);
+                    }
+                } else if (plan.reading.get() == 0 && forwarded.isEmpty()) {
+                    return; // every forward happened before its thread stopped reading
+                }
             }
         }
 
@@ -639,6 +754,14 @@ public final class Auditor {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
+        return newConsumer("", 1);
+    }
+
+    /**
+     * A consumer with the audit's settings; {@code clientIdSuffix} tells the replay threads' consumers apart, and
+     * {@code sharing} consumers split the default fetch size between them.
+     */
+    private KafkaConsumer<byte[], byte[]> newConsumer(String clientIdSuffix, int sharing) {
         Map<String, Object> props = new HashMap<>(options.consumerProperties());
         String isolation = options.consumerProperties().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
         if (isolation != null && !isolation.equals("read_committed")) {
@@ -646,9 +769,11 @@ public final class Auditor {
                     + " is refused: the audit reads committed records only");
         }
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ledgerstream-audit");
+        Object clientId = props.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "ledgerstream-audit");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + clientIdSuffix);
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        props.putIfAbsent(
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Math.max(1024 * 1024, FETCH_MAX_BYTES_TOTAL / sharing));
         props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         props.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, 4 * 1024 * 1024);
         props.putIfAbsent(

@@ -616,7 +616,7 @@ final class ReplayShard {
 
     /**
      * This shard's request tables, allocated on first use: by the replay thread that feeds the shard, so that the
-     * shards allocate (and the JVM zeroes) their tables in parallel while the reader fetches, not up front on one
+     * shards allocate (and the JVM zeroes) their tables in parallel while they read, not up front on one
      * thread; presized for the expected events unless the shard read nothing. Not thread-safe: the feeding thread
      * calls it, then the finishing thread (after the feeding threads are joined), before any parallel check reads the
      * tables.

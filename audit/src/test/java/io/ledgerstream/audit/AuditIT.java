@@ -10,6 +10,7 @@ import io.ledgerstream.core.ConsistentHash;
 import io.ledgerstream.core.Credited;
 import io.ledgerstream.core.Debited;
 import io.ledgerstream.core.Decision;
+import io.ledgerstream.core.Deposit;
 import io.ledgerstream.core.Ledger;
 import io.ledgerstream.core.LedgerEvent;
 import io.ledgerstream.core.Request;
@@ -162,6 +163,43 @@ class AuditIT {
         assertThat(finding.partition()).isEqualTo(written.partition());
         assertThat(finding.offset()).isEqualTo(written.offset());
         assertThat(report.status()).isEqualTo(AuditReport.Status.FAIL);
+    }
+
+    @Test
+    void shouldNameAMisplacedEventAndReplayItOnItsAccountsThread(TopicNames names) throws Exception {
+        // given: an account's next event, correctly chained, written to a partition read by the other replay thread
+        String topic = names.unique("misplaced");
+        ledger.copyEvents(topic, r -> false);
+        String account = EngineLedger.account(5);
+        long now = System.currentTimeMillis();
+        Decision deposit = Ledger.decide(
+                new Request("misplaced-credit", OptionalLong.empty(), new Deposit(account, 5, "EUR")),
+                stateOf(account),
+                now);
+        LedgerEvent next = ((Decision.Accepted) deposit).events().get(0);
+        int owner = ConsistentHash.partition(account, EngineLedger.PARTITIONS);
+        int wrong = (owner + 1) % EngineLedger.PARTITIONS; // the other of two threads (partition % 2)
+        byte[] value = ledger.eventSerde.serializer().serialize(topic, Codec.toAvro(next));
+        EngineLedger.Raw written = ledger.write(
+                ledger.plainProducer(),
+                topic,
+                wrong,
+                now,
+                account.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                value);
+
+        // when: two replay threads, so the event is forwarded from the thread that reads it to its account's
+        AuditReport report = Auditor.run(ledger.options(topic).threads(2).build());
+
+        // then: only its placement is wrong; it joined its account's chain, every event applied
+        Finding finding = only(report, Invariant.PLACEMENT);
+        assertThat(finding.kind()).isEqualTo("MISPLACED");
+        assertThat(finding.partition()).isEqualTo(written.partition());
+        assertThat(finding.offset()).isEqualTo(written.offset());
+        assertThat(report.result(Invariant.VERSIONS).status()).isEqualTo(InvariantResult.Status.PASS);
+        assertThat(report.result(Invariant.HASH_CHAIN).status()).isEqualTo(InvariantResult.Status.PASS);
+        assertThat(report.counts().eventsApplied()).isEqualTo(clean.size() + 1L);
+        assertThat(report.counts().eventsSkipped()).isZero();
     }
 
     @Test
