@@ -90,6 +90,27 @@ class AuditIT {
     }
 
     @Test
+    void shouldGiveTheSameCleanReportWhateverTheThreadCount() {
+        // given: 4 partitions; 3 threads do not divide them, so events are routed by murmur2 and most of them are
+        // forwarded from the thread that reads them to their account's thread
+        AuditReport one =
+                Auditor.run(ledger.options(ledger.eventsTopic).threads(1).build());
+
+        for (int threads : new int[] {2, 3, 4}) {
+            // when
+            AuditReport report = Auditor.run(
+                    ledger.options(ledger.eventsTopic).threads(threads).build());
+
+            // then
+            assertThat(report.status()).as("threads=" + threads).isEqualTo(AuditReport.Status.PASS);
+            assertThat(report.counts()).as("threads=" + threads).isEqualTo(one.counts());
+            assertThat(report.invariants()).as("threads=" + threads).isEqualTo(one.invariants());
+            assertThat(report.money()).as("threads=" + threads).isEqualTo(one.money());
+        }
+        assertThat(one.counts().events()).isEqualTo(clean.size());
+    }
+
+    @Test
     void shouldGiveTheBalancesOfASequentialModelAsOf() {
         // when
         AuditReport report = Auditor.run(ledger.options(ledger.eventsTopic)
