@@ -276,7 +276,7 @@ public final class Auditor {
             } finally {
                 replayConsumers = List.of();
                 for (KafkaConsumer<byte[], byte[]> replayConsumer : consumers) {
-                    replayConsumer.close(CloseOptions.timeout(Duration.ZERO));
+                    closeQuickly(replayConsumer); // no group to leave, no offsets to commit
                 }
             }
             recordsRead = plan.recordsRead.get();
@@ -608,9 +608,13 @@ public final class Auditor {
         private void replayForwarded() {
             List<ConsumerRecord<byte[], byte[]>> batch;
             while ((batch = forwarded.poll()) != null) {
-                for (ConsumerRecord<byte[], byte[]> record : batch) {
-                    event(record);
-                }
+                replay(batch);
+            }
+        }
+
+        private void replay(List<ConsumerRecord<byte[], byte[]>> forwardedEvents) {
+            for (ConsumerRecord<byte[], byte[]> record : forwardedEvents) {
+                event(record);
             }
         }
 
@@ -619,9 +623,7 @@ public final class Auditor {
             while (failure.get() == null) {
                 List<ConsumerRecord<byte[], byte[]>> batch = forwarded.poll(20, TimeUnit.MILLISECONDS);
                 if (batch != null) {
-                    for (ConsumerRecord<byte[], byte[]> record : batch) {
-                        event(record);
-                    }
+                    replay(batch);
                 } else if (plan.reading.get() == 0 && forwarded.isEmpty()) {
                     return; // every forward happened before its thread stopped reading
                 }
@@ -749,8 +751,12 @@ public final class Auditor {
     private record QuickClose(KafkaConsumer<byte[], byte[]> consumer) implements AutoCloseable {
         @Override
         public void close() {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            closeQuickly(consumer);
         }
+    }
+
+    private static void closeQuickly(KafkaConsumer<byte[], byte[]> consumer) {
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
