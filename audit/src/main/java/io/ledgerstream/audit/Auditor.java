@@ -472,7 +472,7 @@ public final class Auditor {
             this.plan = plan;
             this.consumer = consumer;
             this.shard = shard;
-            this.events = new EventDecoder(registry);
+            this.events = new EventDecoder(registry, shard.names());
             this.outcomes = new AvroDeserializer<>(registry, Outcome.class, false);
             this.accounts = options.accounts();
             this.thread = new Thread(
@@ -651,7 +651,7 @@ public final class Auditor {
                 shard.onUndecodable(record.topic(), record.partition(), record.offset(), String.valueOf(e));
                 return;
             }
-            shard.onEvent(record.partition(), record.offset(), event);
+            shard.onEvent(record.partition(), record.offset(), event, events.refs());
         }
 
         private void outcome(ConsumerRecord<byte[], byte[]> record) {

@@ -19,6 +19,7 @@ import io.ledgerstream.serde.AvroDeserializer;
 import io.ledgerstream.serde.CorruptPayloadException;
 import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.WireFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,20 @@ final class EventDecoder {
     private static final int BODY_BRANCHES = 10;
 
     private final RegistryClient registry;
+    private final StringPool pool;
     private final AvroDeserializer<io.ledgerstream.schemas.LedgerEvent> generic;
     private final Map<Integer, Boolean> fastBySchemaId = new HashMap<>();
     /** Account IDs and currencies repeat: one String per distinct value, hash computed once. */
-    private final NameCache names = new NameCache(NameCache.SLOTS);
+    private final NameCache names;
+
+    private final Refs refs = new Refs();
+    private final AvroBinaryCursor.StringDecoder requestIdReader = (bytes, start, length) -> {
+        refs.requestIdData = bytes;
+        refs.requestIdStart = start;
+        refs.requestIdLength = length;
+        return new String(bytes, start, length, StandardCharsets.UTF_8);
+    };
+    private boolean refsValid;
 
     private int lastSchemaId;
     private boolean lastFast;
@@ -69,11 +80,50 @@ final class EventDecoder {
     private long genericDecodes;
 
     /**
+     * What the hand-written reader learned of the last event beyond the event itself: its names' numbers in the
+     * replay shard's pool, and where its request ID's UTF-8 bytes are in the record (valid until the next decode).
+     * One instance per decoder, overwritten by every decode.
+     */
+    static final class Refs {
+        /** Pool numbers of the account ID, the transfer counterparty (-1: none) and the currency. */
+        int account;
+
+        int counterparty;
+        int currency;
+        /** The record's bytes, and where the request ID's UTF-8 bytes are in them. */
+        byte[] requestIdData;
+
+        int requestIdStart;
+        int requestIdLength;
+    }
+
+    /**
+     * A decoder whose events are not numbered ({@link #refs()} is always null).
+     *
      * @param registry resolves schema ids to writer schemas; not null, owned by the caller
      */
     EventDecoder(RegistryClient registry) {
+        this(registry, null);
+    }
+
+    /**
+     * @param registry resolves schema ids to writer schemas; not null, owned by the caller
+     * @param pool the pool of the replay shard this decoder feeds, which numbers the events' names ({@link #refs()});
+     *     null for none
+     */
+    EventDecoder(RegistryClient registry, StringPool pool) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.generic = new AvroDeserializer<>(registry, io.ledgerstream.schemas.LedgerEvent.class, false);
+        this.names = new NameCache(NameCache.SLOTS, pool);
+        this.pool = pool;
+    }
+
+    /**
+     * What the last {@link #decode} learned beyond the event, or null if it was not read by the hand-written reader,
+     * failed, or this decoder has no pool.
+     */
+    Refs refs() {
+        return refsValid ? refs : null;
     }
 
     /**
@@ -86,6 +136,7 @@ final class EventDecoder {
      *     registry failures propagate as the serde's exceptions
      */
     LedgerEvent decode(String topic, byte[] data) {
+        refsValid = false;
         if (data == null) {
             return null;
         }
@@ -108,7 +159,9 @@ final class EventDecoder {
                 lastSubject =
                         "io.ledgerstream.schemas.LedgerEvent (topic " + topic + ", writer schema id " + schemaId + ")";
             }
-            return read(data, lastSubject);
+            LedgerEvent event = read(data, lastSubject);
+            refsValid = pool != null;
+            return event;
         }
         genericDecodes++;
         io.ledgerstream.schemas.LedgerEvent avro = generic.deserialize(topic, data);
@@ -139,10 +192,13 @@ final class EventDecoder {
     private LedgerEvent read(byte[] data, String subject) {
         AvroBinaryCursor in = new AvroBinaryCursor(data, WireFormat.HEADER_LENGTH, subject);
         String accountId = names.read(in);
+        refs.account = names.lastId();
         long version = in.readLong();
-        String requestId = in.readString();
+        String requestId = in.readString(requestIdReader);
         long timestampMs = in.readLong();
         String currency = names.read(in);
+        refs.currency = names.lastId();
+        refs.counterparty = -1;
         long balanceAfter = in.readLong();
         long heldAfter = in.readLong();
         byte[] prevHash = in.readBytes();
@@ -159,15 +215,21 @@ final class EventDecoder {
             case 0 -> new AccountOpened(in.readLong());
             case 1 -> new Credited(in.readLong());
             case 2 -> new Debited(in.readLong());
-            case 3 -> new TransferDebited(names.read(in), in.readLong());
-            case 4 -> new TransferCredited(names.read(in), in.readLong());
+            case 3 -> new TransferDebited(counterparty(in), in.readLong());
+            case 4 -> new TransferCredited(counterparty(in), in.readLong());
             case 5 -> new TransferRefunded(
-                    names.read(in), in.readLong(), REASONS[in.readIndex(REASONS.length, "enum Reason")]);
+                    counterparty(in), in.readLong(), REASONS[in.readIndex(REASONS.length, "enum Reason")]);
             case 6 -> new HoldPlaced(in.readString(), in.readLong(), in.readLong());
             case 7 -> new HoldCaptured(in.readString(), in.readLong(), in.readLong());
             case 8 -> new HoldReleased(in.readString(), in.readLong());
             case 9 -> new HoldExpired(in.readString(), in.readLong());
             default -> throw new IllegalStateException("unreachable: branch " + branch);
         };
+    }
+
+    private String counterparty(AvroBinaryCursor in) {
+        String counterparty = names.read(in);
+        refs.counterparty = names.lastId();
+        return counterparty;
     }
 }

@@ -7,7 +7,6 @@ import io.ledgerstream.core.LedgerEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -315,8 +314,15 @@ public final class LedgerAudit {
         }
     }
 
+    /** Target events per request bucket (see {@link #requestBuckets}). */
+    static final long EVENTS_PER_BUCKET = 1 << 16;
+
+    /** Most request buckets. */
+    static final int REQUEST_BUCKETS_MAX = 1 << 14;
+
     private final Settings settings;
     private final ReplayShard[] shards;
+    private final int requestBuckets;
     private String liveTopic;
     private Map<String, LiveAccount> live;
     private boolean finished;
@@ -353,8 +359,10 @@ public final class LedgerAudit {
             throw new IllegalArgumentException("shards must be in [1, 256], was " + shards);
         }
         this.shards = new ReplayShard[shards];
+        long expected = Math.max(0, expectedEvents);
+        this.requestBuckets = requestBuckets(shards, expected);
         for (int i = 0; i < shards; i++) {
-            this.shards[i] = new ReplayShard(settings, shards, Math.max(0, expectedEvents));
+            this.shards[i] = new ReplayShard(settings, requestBuckets, expected / shards);
         }
     }
 
@@ -399,11 +407,22 @@ public final class LedgerAudit {
     }
 
     /**
-     * The request shard of a request ID, from its {@link RequestTable#hash}'s high bits (the tables place it by the low
-     * bits, so every shard's table uses all its slots).
+     * The request bucket of a request ID, from its {@link RequestLog#hash}'s high bits (a bucket's {@link
+     * RequestIndex} places it by the low bits, so every bucket's table uses all its slots).
      */
-    static int requestShard(int requestHash, int shardCount) {
-        return (int) (((requestHash & 0xFFFF_FFFFL) * shardCount) >>> 32);
+    static int requestBucket(int requestHash, int bucketCount) {
+        return (int) (((requestHash & 0xFFFF_FFFFL) * bucketCount) >>> 32);
+    }
+
+    /**
+     * How many request buckets an audit of about {@code expectedEvents} events over {@code shards} shards uses: at
+     * least two per shard (so the checking threads share the work), and enough that each bucket holds at most about
+     * {@value #EVENTS_PER_BUCKET} events, whose index stays in the CPU's cache while it is built and checked.
+     */
+    static int requestBuckets(int shards, long expectedEvents) {
+        long perBucket = expectedEvents / EVENTS_PER_BUCKET + (expectedEvents % EVENTS_PER_BUCKET == 0 ? 0 : 1);
+        long wanted = Math.max(2L * shards, perBucket);
+        return (int) Math.min(REQUEST_BUCKETS_MAX, wanted);
     }
 
     ReplayShard shard(int index) {
@@ -724,23 +743,22 @@ public final class LedgerAudit {
     }
 
     private List<RequestChecks> checkRequests(RequestChecks.Context context, ExecutorService executor) {
-        int n = shards.length;
         for (ReplayShard shard : shards) {
-            // a shard that indexed nothing (no records, or only filtered or skipped ones) has not allocated its tables
-            // yet: allocate them here, before the request shards are checked in parallel, each reading every table
-            shard.requestTables();
+            // a shard that logged nothing (no records, or only filtered or skipped ones) has not allocated its logs
+            // yet: allocate them here, before the buckets are checked in parallel, each reading every shard's log
+            shard.requestLogs();
         }
+        // one task per replay shard's thread, each checking every n-th bucket
+        int n = Math.min(shards.length, requestBuckets);
         List<RequestChecks> checks = new ArrayList<>(n);
         if (executor == null || n == 1) {
-            for (int s = 0; s < n; s++) {
-                checks.add(checkRequestShard(s, context));
-            }
+            checks.add(checkRequestBuckets(0, 1, context));
             return checks;
         }
         List<Future<RequestChecks>> futures = new ArrayList<>(n);
-        for (int s = 0; s < n; s++) {
-            int shard = s;
-            futures.add(executor.submit(() -> checkRequestShard(shard, context)));
+        for (int t = 0; t < n; t++) {
+            int first = t;
+            futures.add(executor.submit(() -> checkRequestBuckets(first, n, context)));
         }
         try {
             for (Future<RequestChecks> future : futures) {
@@ -756,43 +774,24 @@ public final class LedgerAudit {
     }
 
     /**
-     * Checks request shard {@code s}: each request ID of any replay shard's table {@code s}, with its events and
-     * outcomes gathered from every replay shard (a transfer's legs may have been replayed by two). The first table
-     * that has a request looks it up in the later tables, which mark it gathered and skip it: a request costs one
-     * lookup per later table, whichever tables hold it.
+     * Checks request buckets {@code first}, {@code first + step}, ...: for each, indexes every replay shard's log of
+     * the bucket together (a transfer's legs may have been replayed by two shards), tells the repeats apart, and
+     * checks each request with its events and outcomes from every shard.
      */
-    private RequestChecks checkRequestShard(int s, RequestChecks.Context context) {
+    private RequestChecks checkRequestBuckets(int first, int step, RequestChecks.Context context) {
         RequestChecks checks = new RequestChecks(context);
         RequestEntry entry = new RequestEntry();
-        RequestTable[] tables = new RequestTable[shards.length];
-        for (int w = 0; w < shards.length; w++) {
-            tables[w] = shards[w].requestTables()[s];
-        }
-        // gathered[v]: the requests of table v already checked with those of an earlier table, which looked them up
-        BitSet[] gathered = new BitSet[tables.length];
-        for (int w = 0; w < tables.length; w++) {
-            RequestTable table = tables[w];
-            for (int request = 0; request < table.size(); request++) {
-                if (gathered[w] != null && gathered[w].get(request)) {
-                    continue;
-                }
+        RequestLog[] logs = new RequestLog[shards.length];
+        for (int b = first; b < requestBuckets; b += step) {
+            for (int w = 0; w < shards.length; w++) {
+                logs[w] = shards[w].requestLogs()[b];
+            }
+            RequestIndex index = new RequestIndex(logs);
+            checks.checkRepeats(index);
+            for (int request = 0, n = index.size(); request < n; request++) {
                 entry.clear();
-                entry.key(table, request);
-                table.copyInto(request, entry);
-                if (w + 1 < tables.length) {
-                    int hash = table.keyHash(request);
-                    for (int v = w + 1; v < tables.length; v++) {
-                        RequestTable other = tables[v];
-                        int found = table.findIn(other, request, hash);
-                        if (found >= 0) {
-                            other.copyInto(found, entry);
-                            if (gathered[v] == null) {
-                                gathered[v] = new BitSet(other.size());
-                            }
-                            gathered[v].set(found);
-                        }
-                    }
-                }
+                entry.key(index, request);
+                index.copyInto(request, entry);
                 checks.check(entry);
             }
         }

@@ -12,6 +12,9 @@ import java.util.Arrays;
  * accounts than slots only loses some hits). Values are decoded exactly as {@link AvroBinaryCursor#readString()} does,
  * and a hit requires byte-for-byte equality, so the cache never changes what is read.
  *
+ * <p>With a {@link StringPool}, a slot also keeps the string's number in the pool, so that the replay shard fed by
+ * this cache's decoder gets an event's names numbered without a lookup of its own ({@link #lastId()}).
+ *
  * <p>Not thread-safe: one per decoder.
  */
 final class NameCache implements AvroBinaryCursor.StringDecoder {
@@ -24,16 +27,30 @@ final class NameCache implements AvroBinaryCursor.StringDecoder {
 
     private final byte[][] bytes;
     private final String[] strings;
+    private final int[] ids;
+    private final StringPool pool;
     private final int mask;
+    private int lastId = -1;
     private long hits;
     private long misses;
 
+    /** A cache that numbers nothing ({@link #lastId()} is always -1). */
     NameCache(int slots) {
+        this(slots, null);
+    }
+
+    /**
+     * @param slots a power of two
+     * @param pool numbers what is read (see {@link #lastId()}), or null; used by this cache's thread only
+     */
+    NameCache(int slots, StringPool pool) {
         if (slots < 1 || Integer.bitCount(slots) != 1) {
             throw new IllegalArgumentException("slots must be a power of two, was " + slots);
         }
         this.bytes = new byte[slots][];
         this.strings = new String[slots];
+        this.ids = new int[slots];
+        this.pool = pool;
         this.mask = slots - 1;
     }
 
@@ -47,7 +64,9 @@ final class NameCache implements AvroBinaryCursor.StringDecoder {
     public String decode(byte[] data, int start, int length) {
         if (length > LENGTH_MAX) {
             misses++;
-            return new String(data, start, length, StandardCharsets.UTF_8);
+            String value = new String(data, start, length, StandardCharsets.UTF_8);
+            lastId = number(value);
+            return value;
         }
         int h = length;
         for (int i = start, end = start + length; i < end; i++) {
@@ -57,13 +76,25 @@ final class NameCache implements AvroBinaryCursor.StringDecoder {
         byte[] cached = bytes[slot];
         if (cached != null && Arrays.equals(cached, 0, cached.length, data, start, start + length)) {
             hits++;
+            lastId = ids[slot];
             return strings[slot];
         }
         misses++;
         String value = new String(data, start, length, StandardCharsets.UTF_8);
         bytes[slot] = Arrays.copyOfRange(data, start, start + length);
         strings[slot] = value;
+        ids[slot] = number(value);
+        lastId = ids[slot];
         return value;
+    }
+
+    /** The pool's number of the string the last {@link #read} or {@link #decode} returned; -1 without a pool. */
+    int lastId() {
+        return lastId;
+    }
+
+    private int number(String value) {
+        return pool == null ? -1 : pool.id(value);
     }
 
     long hits() {

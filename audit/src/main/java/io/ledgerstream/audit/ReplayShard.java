@@ -21,7 +21,7 @@ import java.util.TreeMap;
 
 /**
  * One shard of the replay: owns the accounts routed to it (all events of an account go to one shard, in log order)
- * and this shard's part of the request index. Applies every event with {@link Ledger#evolve}; when evolve refuses an
+ * and logs what it sees of their requests for the request-level checks. Applies every event with {@link Ledger#evolve}; when evolve refuses an
  * event, diagnoses which invariant it breaks, records a finding at the event's topic/partition/offset and either
  * skips the event (a duplicate or a second event at an applied version) or re-synchronises the account on the
  * event's recorded values, so that every later, independent problem of the same account is still named.
@@ -32,20 +32,27 @@ final class ReplayShard {
     /** ID of the placeholder hold that stands for the holds placed before a mid-log range (never a valid hold ID). */
     static final String PRE_RANGE_HOLDS = "";
 
-    /** Bound on the initial capacity of one request map (entries), whatever the expected event count. */
-    static final long EXPECTED_REQUESTS_PER_MAP_MAX = 1 << 22;
+    /** Bound on the initial capacity of one request log (events), whatever the expected event count. */
+    static final long EXPECTED_EVENTS_PER_LOG_MAX = 1 << 22;
 
     private final LedgerAudit.Settings settings;
-    private final int requestShards;
+    private final int requestBuckets;
     final Map<String, AccountAudit> accounts = new HashMap<>(1024);
     /**
-     * This shard's request index, split by {@link LedgerAudit#requestShard} so the shards merge in parallel; allocated
-     * on first use (see {@link #requestTables()}).
+     * What this shard saw of the requests, one log per request bucket ({@link LedgerAudit#requestBucket}), so the
+     * buckets are indexed and checked separately and in parallel; allocated on first use (see {@link
+     * #requestLogs()}).
      */
-    private final RequestTable[] requests;
+    private final RequestLog[] requests;
 
-    private final int expectedRequestsPerTable;
-    private final int expectedEventsPerTable;
+    private final int expectedEventsPerLog;
+
+    /**
+     * The account's version when the event being skipped arrived, if it claimed a version the account had passed and
+     * only the request's other events can tell whether it is a copy or a fork; -1 otherwise. Set by {@link
+     * #diagnoseRepeat}, taken by {@link #skip}.
+     */
+    private long repeatOfVersion = -1;
 
     private final StringPool names = new StringPool();
     final Findings findings;
@@ -61,16 +68,18 @@ final class ReplayShard {
     long undecodable;
     long maxEventTimestampMs = Long.MIN_VALUE;
 
-    ReplayShard(LedgerAudit.Settings settings, int requestShards, long expectedEvents) {
+    /**
+     * @param requestBuckets the number of request buckets, {@code >= 1}
+     * @param expectedEvents about how many events this shard will be fed, {@code >= 0} (0 if unknown)
+     */
+    ReplayShard(LedgerAudit.Settings settings, int requestBuckets, long expectedEvents) {
         this.settings = settings;
-        this.requestShards = requestShards;
-        this.requests = new RequestTable[requestShards];
-        // sized for the expected events up front (a table grows by doubling, copying primitives only); fewer requests
-        // than events (a transfer's two legs often land in one table): the request arrays double once if not
-        long perTable =
-                Math.max(16, Math.min(EXPECTED_REQUESTS_PER_MAP_MAX, expectedEvents / requestShards / requestShards));
-        this.expectedRequestsPerTable = (int) (perTable * 7 / 8);
-        this.expectedEventsPerTable = (int) perTable;
+        this.requestBuckets = requestBuckets;
+        this.requests = new RequestLog[requestBuckets];
+        // sized for the expected events up front, with some slack for the buckets' spread (a log grows by doubling,
+        // copying primitives only)
+        long perLog = expectedEvents / requestBuckets;
+        this.expectedEventsPerLog = (int) Math.max(16, Math.min(EXPECTED_EVENTS_PER_LOG_MAX, perLog + perLog / 16));
         this.findings = new Findings(settings.maxFindings());
     }
 
@@ -93,12 +102,22 @@ final class ReplayShard {
             reusedIdOutcomes++;
             return;
         }
-        byte[] id = RequestTable.bytesOf(outcome.requestId());
-        int hash = RequestTable.hash(id, 0, id.length);
-        requestTable(hash).addOutcome(outcome, id, hash, partition, offset);
+        byte[] id = RequestLog.bytesOf(outcome.requestId());
+        int hash = RequestLog.hash(id, 0, id.length);
+        requestLog(hash).addOutcome(outcome, id, hash, partition, offset);
     }
 
     void onEvent(int partition, long offset, LedgerEvent event) {
+        onEvent(partition, offset, event, null);
+    }
+
+    /**
+     * Replays an event.
+     *
+     * @param refs what the decoder learned of this event beyond it (its names numbered in this shard's {@link
+     *     #names()}, its request ID's bytes), or null to work them out from the event
+     */
+    void onEvent(int partition, long offset, LedgerEvent event, EventDecoder.Refs refs) {
         String accountId = event.accountId();
         if (!settings.accounts().isEmpty() && !settings.accounts().contains(accountId)) {
             filteredOut++;
@@ -134,7 +153,7 @@ final class ReplayShard {
         findings.check(Invariant.HASH_CHAIN);
         findings.check(Invariant.TRANSITIONS);
         if (account.broken) {
-            skip(account, event, partition, offset);
+            skip(account, event, partition, offset, refs);
             return;
         }
         AccountState next;
@@ -146,17 +165,23 @@ final class ReplayShard {
         } catch (InvariantViolation violation) {
             next = diagnose(account, event, violation, partition, offset);
             if (next == null) {
-                skip(account, event, partition, offset);
+                skip(account, event, partition, offset, refs);
                 return;
             }
         }
-        accept(account, event, next, partition, offset);
+        accept(account, event, next, partition, offset, refs);
     }
 
     // ---- the sequence of an account ---------------------------------------------------------------------------
 
     /** Records an event that joined the account's sequence (applied by evolve, or re-synchronised on). */
-    private void accept(AccountAudit account, LedgerEvent event, AccountState next, int partition, long offset) {
+    private void accept(
+            AccountAudit account,
+            LedgerEvent event,
+            AccountState next,
+            int partition,
+            long offset,
+            EventDecoder.Refs refs) {
         eventsApplied++;
         EventBody body = event.body();
         boolean first = !account.hasBalance;
@@ -231,16 +256,33 @@ final class ReplayShard {
         account.lastPartition = partition;
         account.lastOffset = offset;
         account.events++;
-        recordRequest(account, event, kind, amount, true, partition, offset);
+        recordRequest(account, event, kind, amount, true, partition, offset, -1, refs);
     }
 
     /** Records an event that did not join the sequence (a duplicate, a fork, or an account beyond repair). */
-    private void skip(AccountAudit account, LedgerEvent event, int partition, long offset) {
+    private void skip(AccountAudit account, LedgerEvent event, int partition, long offset, EventDecoder.Refs refs) {
         eventsSkipped++;
+        long repeatOf = repeatOfVersion;
+        repeatOfVersion = -1;
         recordRequest(
-                account, event, EventKind.of(event.body()), EventKind.amount(event.body()), false, partition, offset);
+                account,
+                event,
+                EventKind.of(event.body()),
+                EventKind.amount(event.body()),
+                false,
+                partition,
+                offset,
+                repeatOf,
+                refs);
     }
 
+    /**
+     * Logs an event for the request-level checks (not the engine's hold expiries, which belong to no request).
+     *
+     * @param repeatOf the account's version if the event claimed a version the account had passed ({@link
+     *     #repeatOfVersion}), else -1
+     * @param refs see {@link #onEvent(int, long, LedgerEvent, EventDecoder.Refs)}
+     */
     private void recordRequest(
             AccountAudit account,
             LedgerEvent event,
@@ -248,28 +290,62 @@ final class ReplayShard {
             long amount,
             boolean applied,
             int partition,
-            long offset) {
-        if (kind == EventKind.HOLD_EXPIRED && event.requestId().startsWith(Ledger.EXPIRY_REQUEST_ID_PREFIX)) {
+            long offset,
+            long repeatOf,
+            EventDecoder.Refs refs) {
+        if (isEngineExpiry(kind, event)) {
             holdExpiries++; // the engine's own hold expiry: no request, no outcome
             return;
         }
         EventBody body = event.body();
-        byte[] id = RequestTable.bytesOf(event.requestId());
-        int hash = RequestTable.hash(id, 0, id.length);
-        requestTable(hash)
-                .addEvent(
-                        id,
-                        hash,
-                        kind,
-                        applied,
-                        partition,
-                        offset,
-                        event.version(),
-                        amount,
-                        event.timestampMs(),
-                        account.nameId,
-                        names.id(EventKind.counterparty(body)),
-                        kind.isTransferLeg() ? names.id(event.currency()) : -1);
+        byte[] id;
+        int idStart;
+        int idLength;
+        int counterparty;
+        int currency;
+        if (refs != null && RequestLog.isAscii(refs.requestIdData, refs.requestIdStart, refs.requestIdLength)) {
+            // the record's bytes are the UTF-8 encoding of the decoded ID only if they are ASCII (malformed UTF-8
+            // decodes to replacement characters): else the ID is encoded again, as the outcomes' IDs are
+            id = refs.requestIdData;
+            idStart = refs.requestIdStart;
+            idLength = refs.requestIdLength;
+        } else {
+            id = RequestLog.bytesOf(event.requestId());
+            idStart = 0;
+            idLength = id.length;
+        }
+        if (refs != null) {
+            counterparty = refs.counterparty;
+            currency = kind.isTransferLeg() ? refs.currency : -1;
+        } else {
+            counterparty = names.id(EventKind.counterparty(body));
+            currency = kind.isTransferLeg() ? names.id(event.currency()) : -1;
+        }
+        int hash = RequestLog.hash(id, idStart, idLength);
+        RequestLog log = requestLog(hash);
+        int logged = log.addEvent(
+                id,
+                idStart,
+                idLength,
+                hash,
+                kind,
+                applied,
+                partition,
+                offset,
+                event.version(),
+                amount,
+                event.timestampMs(),
+                account.nameId,
+                counterparty,
+                currency);
+        if (repeatOf >= 0) {
+            log.markRepeat(logged, repeatOf);
+        }
+    }
+
+    /** Whether an event is one of the engine's own hold expiries ({@link Ledger#EXPIRY_REQUEST_ID_PREFIX}). */
+    private static boolean isEngineExpiry(EventKind kind, LedgerEvent event) {
+        return kind == EventKind.HOLD_EXPIRED && event.requestId().startsWith(Ledger.EXPIRY_REQUEST_ID_PREFIX);
     }
 
     // ---- diagnosis --------------------------------------------------------------------------------------------
@@ -398,28 +474,19 @@ final class ReplayShard {
                             + account.lastOffset + "; skipped");
             return;
         }
-        byte[] id = RequestTable.bytesOf(event.requestId());
-        EventRef same = requestTable(RequestTable.hash(id, 0, id.length))
-                .findEvent(event.requestId(), event.accountId(), event.version());
-        if (same != null && same.kind == EventKind.of(event.body())) {
+        if (isEngineExpiry(EventKind.of(event.body()), event)) { // never logged: no earlier event to be a copy of
             addFinding(
-                    Invariant.VERSIONS,
-                    "DUPLICATE_EVENT",
+                    Invariant.HASH_CHAIN,
+                    "CONFLICTING_EVENT",
                     partition,
                     offset,
                     event,
-                    "a copy of version " + event.version() + " of the same request, already applied at "
-                            + same.partition + "@" + same.offset + "; skipped");
+                    RequestChecks.conflictingEvent(event.version(), state.version()));
             return;
         }
-        addFinding(
-                Invariant.HASH_CHAIN,
-                "CONFLICTING_EVENT",
-                partition,
-                offset,
-                event,
-                "a second, different event claims version " + event.version() + " (the account is at version "
-                        + state.version() + "): an inserted or forked event; skipped");
+        // a copy of an earlier event of the same request (DUPLICATE_EVENT) or a fork (CONFLICTING_EVENT): told apart
+        // by RequestChecks#checkRepeats once every event of the request is indexed
+        repeatOfVersion = state.version();
     }
 
     private void addTransition(LedgerEvent event, InvariantViolation violation, int partition, long offset) {
@@ -609,25 +676,27 @@ final class ReplayShard {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    /** This shard's table for the request shard of a request ID hash. */
-    private RequestTable requestTable(int requestHash) {
-        return requestTables()[LedgerAudit.requestShard(requestHash, requestShards)];
+    /** Numbers this shard's account IDs and currencies; its decoder numbers the names it reads with it. */
+    StringPool names() {
+        return names;
+    }
+
+    /** This shard's log for the request bucket of a request ID hash. */
+    private RequestLog requestLog(int requestHash) {
+        return requestLogs()[LedgerAudit.requestBucket(requestHash, requestBuckets)];
     }
 
     /**
-     * This shard's request tables, allocated on first use: by the replay thread that feeds the shard, so that the
-     * shards allocate (and the JVM zeroes) their tables in parallel while they read, not up front on one
-     * thread; presized for the expected events unless the shard read nothing. Not thread-safe: the feeding thread
-     * calls it, then the finishing thread (after the feeding threads are joined), before any parallel check reads the
-     * tables.
+     * This shard's request logs, allocated on first use: by the replay thread that feeds the shard, so that the
+     * shards allocate (and the JVM zeroes) their logs in parallel while they read, not up front on one thread;
+     * presized for the expected events unless the shard read nothing. Not thread-safe: the feeding thread calls it,
+     * then the finishing thread (after the feeding threads are joined), before any parallel check reads the logs.
      */
-    RequestTable[] requestTables() {
+    RequestLog[] requestLogs() {
         if (requests[0] == null) {
             boolean empty = eventsRead == 0 && outcomesRead == 0;
             for (int i = 0; i < requests.length; i++) {
-                requests[i] = empty
-                        ? new RequestTable(names, 16, 16)
-                        : new RequestTable(names, expectedRequestsPerTable, expectedEventsPerTable);
+                requests[i] = new RequestLog(names, empty ? 16 : expectedEventsPerLog);
             }
         }
         return requests;

@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The request-level invariants, over one request shard after the shards' indexes are merged: REQUEST_ONCE, TRANSFERS
- * (and the money in flight that CONSERVATION needs) and OUTCOMES. Not thread-safe: one per request shard.
+ * The request-level invariants, over request buckets once every shard's log of a bucket is indexed: REQUEST_ONCE,
+ * TRANSFERS (and the money in flight that CONSERVATION needs) and OUTCOMES; and, for the replay's VERSIONS and
+ * HASH_CHAIN, whether an event that claimed a version its account had passed copies an earlier event of its request
+ * or forks the account. Not thread-safe: one per checking thread.
  */
 final class RequestChecks {
 
@@ -69,6 +71,49 @@ final class RequestChecks {
         if (context.settings().outcomesTopic() != null) {
             checkOutcome(entry, all, applied, inFlight);
         }
+    }
+
+    // ---- repeats (VERSIONS, HASH_CHAIN) -------------------------------------------------------------------------
+
+    /**
+     * Names each event the replay marked as a repeat: a copy of an earlier event of the same request, account,
+     * version and kind ({@code DUPLICATE_EVENT}), or a second, different event at a version the account had already
+     * passed ({@code CONFLICTING_EVENT}). Either way the replay skipped it.
+     */
+    void checkRepeats(RequestIndex index) {
+        index.forEachRepeat((repeat, same, requestId, accountVersion) -> {
+            if (same != null && same.kind == repeat.kind) {
+                repeatFinding(
+                        Invariant.VERSIONS,
+                        "DUPLICATE_EVENT",
+                        repeat,
+                        requestId,
+                        "a copy of version " + repeat.version + " of the same request, already applied at "
+                                + same.partition + "@" + same.offset + "; skipped");
+            } else {
+                repeatFinding(
+                        Invariant.HASH_CHAIN,
+                        "CONFLICTING_EVENT",
+                        repeat,
+                        requestId,
+                        conflictingEvent(repeat.version, accountVersion));
+            }
+        });
+    }
+
+    /** The message of a {@code CONFLICTING_EVENT} finding. */
+    static String conflictingEvent(long version, long accountVersion) {
+        return "a second, different event claims version " + version + " (the account is at version " + accountVersion
+                + "): an inserted or forked event; skipped";
+    }
+
+    private void repeatFinding(Invariant invariant, String kind, EventRef repeat, String requestId, String message) {
+        eventFinding(
+                invariant,
+                kind,
+                repeat,
+                requestId,
+                repeat.accountId + " v" + repeat.version + " " + repeat.kind.typeName() + ": " + message);
     }
 
     // ---- REQUEST_ONCE -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything seen for one request ID across all shards, assembled from the shards' {@link RequestTable}s for the
+ * Everything seen for one request ID across all shards, assembled from its bucket's {@link RequestIndex} for the
  * request-level checks: its events (usually one, two for a transfer) and its first outcome. Transient; not
  * thread-safe.
  */
@@ -13,7 +13,7 @@ final class RequestEntry {
     /** Instances for {@link #nextEvent()}, reused from one request to the next. */
     private final List<EventRef> spare = new ArrayList<>(2);
 
-    private RequestTable keyTable;
+    private RequestIndex keyIndex;
     private int keyRequest;
     private String requestId;
     /** The first non-replay outcome, or null. */
@@ -35,17 +35,17 @@ final class RequestEntry {
         return ref;
     }
 
-    /** Sets the request's ID: request number {@code request} of {@code table}, materialized on first use. */
-    void key(RequestTable table, int request) {
-        keyTable = table;
+    /** Sets the request's ID: request number {@code request} of {@code index}, materialized on first use. */
+    void key(RequestIndex index, int request) {
+        keyIndex = index;
         keyRequest = request;
         requestId = null;
     }
 
-    /** The request's ID (a new string the first time it is asked for, if it was set from a table). */
+    /** The request's ID (a new string the first time it is asked for, if it was set from an index). */
     String requestId() {
-        if (requestId == null && keyTable != null) {
-            requestId = keyTable.key(keyRequest);
+        if (requestId == null && keyIndex != null) {
+            requestId = keyIndex.key(keyRequest);
         }
         return requestId;
     }
@@ -59,14 +59,14 @@ final class RequestEntry {
         outcomeCount += count;
     }
 
-    /** All events, in no particular order across shards. */
+    /** All events, in log order: shard by shard, each shard's in arrival order. */
     List<EventRef> events() {
         return events;
     }
 
     void clear() {
         events.clear();
-        keyTable = null;
+        keyIndex = null;
         requestId = null;
         outcome = null;
         outcomePartition = -1;

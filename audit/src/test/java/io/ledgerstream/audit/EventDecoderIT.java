@@ -56,6 +56,8 @@ class EventDecoderIT {
             AvroSerde<io.ledgerstream.schemas.LedgerEvent> serde =
                     new AvroSerde<>(client, io.ledgerstream.schemas.LedgerEvent.class, false, true);
             EventDecoder decoder = new EventDecoder(client);
+            StringPool pool = new StringPool();
+            EventDecoder numbering = new EventDecoder(client, pool);
             Random random = new Random(42);
             int bodiesSeen = 0;
             boolean[] seen = new boolean[10];
@@ -63,7 +65,22 @@ class EventDecoderIT {
                 LedgerEvent event = randomEvent(random, i);
                 byte[] bytes = serde.serializer().serialize(topic, Codec.toAvro(event));
                 assertThat(decoder.decode(topic, bytes)).isEqualTo(event);
+                assertThat(decoder.refs()).isNull();
                 seen[bodyIndex(event.body())] = true;
+
+                // the numbering decoder: the same event, and its names' numbers and request ID's bytes
+                assertThat(numbering.decode(topic, bytes)).isEqualTo(event);
+                EventDecoder.Refs refs = numbering.refs();
+                assertThat(pool.get(refs.account)).isEqualTo(event.accountId());
+                assertThat(pool.get(refs.counterparty)).isEqualTo(EventKind.counterparty(event.body()));
+                assertThat(pool.get(refs.currency)).isEqualTo(event.currency());
+                assertThat(refs.requestIdData).isSameAs(bytes);
+                assertThat(new String(
+                                refs.requestIdData,
+                                refs.requestIdStart,
+                                refs.requestIdLength,
+                                java.nio.charset.StandardCharsets.UTF_8))
+                        .isEqualTo(event.requestId());
             }
             for (boolean b : seen) {
                 bodiesSeen += b ? 1 : 0;
@@ -82,7 +99,7 @@ class EventDecoderIT {
                     new AvroSerde<>(client, io.ledgerstream.schemas.LedgerEvent.class, false, true);
             AvroDeserializer<io.ledgerstream.schemas.LedgerEvent> reference =
                     new AvroDeserializer<>(client, io.ledgerstream.schemas.LedgerEvent.class, false);
-            EventDecoder decoder = new EventDecoder(client);
+            EventDecoder decoder = new EventDecoder(client, new StringPool());
             Random random = new Random(7);
             int failures = 0;
             int decoded = 0;
@@ -96,6 +113,9 @@ class EventDecoderIT {
                             .as("corruption %d of event %d: %s", c, i, Arrays.toString(bytes))
                             .isEqualTo(expected);
                     if (actual.startsWith("failed")) {
+                        assertThat(decoder.refs())
+                                .as("refs of a record that failed to decode")
+                                .isNull();
                         failures++;
                     } else {
                         decoded++;
@@ -131,8 +151,11 @@ class EventDecoderIT {
             new GenericDatumWriter<GenericRecord>(evolved, SpecificData.get()).write(record, encoder);
             encoder.flush();
 
-            EventDecoder decoder = new EventDecoder(client);
+            EventDecoder decoder = new EventDecoder(client, new StringPool());
             assertThat(decoder.decode(topic, out.toByteArray())).isEqualTo(event);
+            assertThat(decoder.refs())
+                    .as("nothing learned beyond the event on the general path")
+                    .isNull();
             assertThat(decoder.genericDecodes()).isEqualTo(1);
             assertThat(decoder.fastDecodes()).isZero();
         }

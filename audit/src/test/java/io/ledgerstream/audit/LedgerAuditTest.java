@@ -1,12 +1,15 @@
 package io.ledgerstream.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.ledgerstream.core.Credited;
 import io.ledgerstream.core.Debited;
+import io.ledgerstream.core.EventBody;
 import io.ledgerstream.core.HoldCaptured;
 import io.ledgerstream.core.LedgerEvent;
 import io.ledgerstream.core.TransferCredited;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,6 +170,48 @@ class LedgerAuditTest {
     }
 
     @Test
+    void shouldMatchEventsAndOutcomesWhetherARequestIdIsIndexedFromTheRecordOrEncodedAgain() {
+        // given: the clean ledger, then requests whose IDs are not ASCII; one of them as a decoder reads malformed
+        // UTF-8 (a replacement character in the ID, which is not the UTF-8 encoding of the record's bytes)
+        TestLedger ledger = cleanLedger();
+        ledger.requestIdPrefix = "réq-";
+        ledger.deposit(ALICE, 5);
+        ledger.requestIdPrefix = "r\uFFFD-";
+        String malformed = ledger.deposit(BOB, 7);
+        ledger.transfer(BOB, CAROL, 3);
+        ledger.tick(120_000); // older than the grace: an event without its outcome would be named
+        byte[] malformedBytes = ("r?-" + malformed.substring(3)).getBytes(StandardCharsets.UTF_8);
+        malformedBytes[1] = (byte) 0xFF;
+        assertThat(new String(malformedBytes, StandardCharsets.UTF_8)).isEqualTo(malformed);
+
+        // when: every event fed with what the decoder learns of it, its ID's bytes read in place within the record
+        LedgerAudit audit = new LedgerAudit(TestLedger.settings());
+        StringPool names = audit.shard(0).names();
+        for (TestLedger.Entry e : ledger.events) {
+            LedgerEvent event = e.event();
+            EventDecoder.Refs refs = new EventDecoder.Refs();
+            refs.account = names.id(event.accountId());
+            refs.counterparty = names.id(EventKind.counterparty(event.body()));
+            refs.currency = names.id(event.currency());
+            byte[] id = event.requestId().equals(malformed)
+                    ? malformedBytes
+                    : event.requestId().getBytes(StandardCharsets.UTF_8);
+            refs.requestIdData = new byte[id.length + 7];
+            System.arraycopy(id, 0, refs.requestIdData, 5, id.length);
+            refs.requestIdStart = 5;
+            refs.requestIdLength = id.length;
+            audit.shard(0).onEvent(e.partition(), e.offset(), event, refs);
+        }
+        ledger.outcomesInto(audit);
+        AuditReport report = audit.finish(ledger.now);
+
+        // then: the same clean report as without the decoder's help
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.status()).isEqualTo(AuditReport.Status.PASS);
+        assertThat(report.counts()).isEqualTo(ledger.audit().counts());
+    }
+
+    @Test
     void shouldNameDuplicatedEventAndSkipIt() {
         // given
         TestLedger ledger = cleanLedger();
@@ -188,6 +233,72 @@ class LedgerAuditTest {
         assertThat(only(report, Invariant.REQUEST_ONCE).kind()).isEqualTo("APPLIED_TWICE");
         assertThat(report.result(Invariant.CONSERVATION).status()).isEqualTo(InvariantResult.Status.PASS);
         assertThat(report.counts().eventsSkipped()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNameEventsThatForkAnAccountAtAVersionItPassedWhateverTheShardCount() {
+        // given: two self-consistent events at alice's version 2, chained on her version 1, after her later events:
+        // one of another request, one of the deposit's own request but another kind; then a true copy of version 2
+        TestLedger ledger = cleanLedger();
+        LedgerEvent opened = ledger.eventsOf(ALICE).get(0).event();
+        TestLedger.Entry deposit = ledger.eventsOf(ALICE).get(1);
+        long tipVersion = ledger.lastOf(ALICE).event().version();
+        TestLedger.Entry otherRequest = ledger.append(fork(opened, "forked", new Credited(5), 5));
+        TestLedger.Entry otherKind = ledger.append(fork(opened, deposit.event().requestId(), new Debited(5), -5));
+        TestLedger.Entry copy = ledger.append(deposit.event());
+        ledger.tick(120_000);
+
+        // when
+        AuditReport single = ledger.audit();
+        AuditReport parallel = auditInParallel(ledger, 3);
+
+        // then
+        for (AuditReport report : List.of(single, parallel)) {
+            assertThat(report.result(Invariant.HASH_CHAIN).findings())
+                    .extracting(Finding::kind, Finding::offset)
+                    .containsExactly(
+                            tuple("CONFLICTING_EVENT", otherRequest.offset()),
+                            tuple("CONFLICTING_EVENT", otherKind.offset()));
+            assertThat(report.result(Invariant.HASH_CHAIN).findings()).allSatisfy(f -> assertThat(f.message())
+                    .contains("a second, different event claims version 2 (the account is at version " + tipVersion
+                            + ")"));
+            assertThat(report.result(Invariant.HASH_CHAIN).findings())
+                    .extracting(Finding::requestId)
+                    .containsExactly("forked", deposit.event().requestId());
+            Finding duplicate = only(report, Invariant.VERSIONS);
+            assertThat(duplicate.kind()).isEqualTo("DUPLICATE_EVENT");
+            assertThat(duplicate.offset()).isEqualTo(copy.offset());
+            assertThat(duplicate.message())
+                    .isEqualTo(ALICE + " v2 Credited: a copy of version 2 of the same request, already applied at "
+                            + deposit.partition() + "@" + deposit.offset() + "; skipped");
+            assertThat(report.counts().eventsSkipped()).isEqualTo(3);
+        }
+        assertThat(parallel.findings()).containsExactlyInAnyOrderElementsOf(single.findings());
+    }
+
+    /** A valid event at version 2 of {@code opened}'s account, chained on it. */
+    private static LedgerEvent fork(LedgerEvent opened, String requestId, EventBody body, long balanceAfter) {
+        byte[] hash = LedgerEvent.computeHash(
+                opened.accountId(),
+                2,
+                requestId,
+                opened.timestampMs(),
+                opened.currency(),
+                body,
+                balanceAfter,
+                0,
+                opened.hash());
+        return new LedgerEvent(
+                opened.accountId(),
+                2,
+                requestId,
+                opened.timestampMs(),
+                opened.currency(),
+                body,
+                balanceAfter,
+                0,
+                opened.hash(),
+                hash);
     }
 
     @Test

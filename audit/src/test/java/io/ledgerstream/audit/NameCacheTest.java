@@ -42,6 +42,27 @@ class NameCacheTest {
     }
 
     @Test
+    void shouldNumberWhatItReadsInItsPoolOnHitsMissesAndOverlongValues() {
+        StringPool pool = new StringPool();
+        pool.id("earlier");
+        NameCache cache = new NameCache(2, pool); // two slots: values evict each other
+        NameCache unnumbered = new NameCache(2);
+        String big = "z".repeat(NameCache.LENGTH_MAX + 1);
+        for (String value : new String[] {"a", "b", "a", "c", "d", "a", big, "b", big}) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+
+            String read = cache.decode(bytes, 0, bytes.length);
+            unnumbered.decode(bytes, 0, bytes.length);
+
+            assertThat(read).isEqualTo(value);
+            assertThat(cache.lastId()).as(value).isEqualTo(pool.id(value));
+            assertThat(unnumbered.lastId()).isEqualTo(-1);
+        }
+        assertThat(cache.hits()).isPositive();
+        assertThat(pool.get(1)).isEqualTo("a");
+    }
+
+    @Test
     void shouldNotCacheOverlongValues() {
         NameCache cache = new NameCache(8);
         byte[] big = "z".repeat(NameCache.LENGTH_MAX + 1).getBytes(StandardCharsets.UTF_8);

@@ -45,6 +45,9 @@ final class TestLedger {
     private final long[] nextOffset = new long[PARTITIONS];
     private long nextOutcomeOffset;
     private int requests;
+    /** The start of the next requests' IDs. */
+    String requestIdPrefix = "req-";
+
     long now = 1_700_000_000_000L;
 
     /** An account ID of the form {@code prefix-n} that lives on the given partition. */
@@ -177,6 +180,11 @@ final class TestLedger {
         for (Entry e : events) {
             audit.onEvent(e.partition(), e.offset(), e.event());
         }
+        return outcomesInto(audit);
+    }
+
+    /** Feeds every outcome. */
+    LedgerAudit outcomesInto(LedgerAudit audit) {
         for (OutcomeEntry o : outcomes) {
             audit.onOutcome(o.partition(), o.offset(), o.outcome());
         }
@@ -219,6 +227,6 @@ final class TestLedger {
     }
 
     private String nextRequestId() {
-        return "req-" + ++requests;
+        return requestIdPrefix + ++requests;
     }
 }
