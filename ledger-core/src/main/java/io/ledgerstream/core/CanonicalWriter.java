@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * nullable value is a presence byte (0 absent, 1 present) followed by the value when present.
  *
  * <p>Writes straight into a growable array (no streams, no checked exceptions): the audit hashes every event it
- * replays, so this is on its hot path. Not thread-safe; use one per encoding.
+ * replays, so this is on its hot path. Not thread-safe; use one per encoding at a time ({@link #reset} starts the
+ * next).
  */
 final class CanonicalWriter {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -23,8 +24,22 @@ final class CanonicalWriter {
     /** Strings up to this length are copied character by character when ASCII (no intermediate array). */
     private static final int ASCII_LOOP_MAX = 16;
 
-    private byte[] buf = new byte[160];
+    private static final int INITIAL_BYTES = 160;
+
+    /** A buffer grown past this (an unusually long ID) is not kept by {@link #reset}. */
+    private static final int KEPT_BYTES_MAX = 4096;
+
+    private byte[] buf = new byte[INITIAL_BYTES];
     private int size;
+
+    /** Empties the writer for the next encoding. */
+    CanonicalWriter reset() {
+        size = 0;
+        if (buf.length > KEPT_BYTES_MAX) {
+            buf = new byte[INITIAL_BYTES];
+        }
+        return this;
+    }
 
     CanonicalWriter writeByte(int value) {
         ensure(1);

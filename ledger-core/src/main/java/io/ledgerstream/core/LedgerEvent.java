@@ -238,7 +238,9 @@ public record LedgerEvent(
             EventBody body,
             long balanceAfter,
             long heldAfter) {
-        CanonicalWriter out = new CanonicalWriter()
+        BodyEncoder encoder = THREAD_ENCODER.get();
+        CanonicalWriter out = encoder.out
+                .reset()
                 .writeByte(CANONICAL_ENCODING_VERSION)
                 .writeString(Objects.requireNonNull(accountId, "accountId"))
                 .writeLong(version)
@@ -247,9 +249,17 @@ public record LedgerEvent(
                 .writeString(Objects.requireNonNull(currency, "currency"))
                 .writeLong(balanceAfter)
                 .writeLong(heldAfter);
-        Objects.requireNonNull(body, "body").accept(new BodyEncoder(out));
+        Objects.requireNonNull(body, "body").accept(encoder);
         return out;
     }
+
+    /**
+     * One encoder (and buffer) per thread, reset before each use: the audit encodes every event it replays and the
+     * engine every event it writes. What {@link #canonical} returns is consumed (hashed or copied) before the thread
+     * encodes again.
+     */
+    private static final ThreadLocal<BodyEncoder> THREAD_ENCODER =
+            ThreadLocal.withInitial(() -> new BodyEncoder(new CanonicalWriter()));
 
     /** Writes a body's tag and components; the tags are part of the on-disk contract. */
     private static final class BodyEncoder implements EventBody.Visitor<Void> {

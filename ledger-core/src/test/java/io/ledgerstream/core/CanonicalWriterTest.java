@@ -60,6 +60,22 @@ class CanonicalWriterTest {
     }
 
     @Test
+    void shouldEncodeFromScratchAfterEachResetWhateverWasWrittenBefore() throws IOException {
+        // one writer reused, as each thread's is: values of every size, one far past the buffer it keeps
+        CanonicalWriter writer = new CanonicalWriter();
+        SplittableRandom random = new SplittableRandom(3);
+        for (int n = 0; n < 2_000; n++) {
+            int length = n % 100 == 0 ? 10_000 + random.nextInt(5_000) : random.nextInt(60);
+            String value = (n % 3 == 0 ? "é" : "a").repeat(length);
+            long number = random.nextLong();
+
+            byte[] written = writer.reset().writeString(value).writeLong(number).toByteArray();
+
+            assertThat(written).as("value %d", n).isEqualTo(reference(value, number));
+        }
+    }
+
+    @Test
     void shouldHashWhatItHoldsInPlaceLikeTheCopiedBytes() throws NoSuchAlgorithmException {
         CanonicalWriter writer =
                 new CanonicalWriter().writeString("acct-1").writeLong(3).writeByte(9);
