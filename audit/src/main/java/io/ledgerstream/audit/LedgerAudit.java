@@ -347,7 +347,7 @@ public final class LedgerAudit {
     }
 
     /**
-     * Creates an audit sized for a known number of events (its request index is allocated once, not grown).
+     * Creates an audit sized for a known number of events (its request logs are allocated at that size, not grown).
      *
      * @param settings what to check; not null
      * @param shards number of shards, 1 to 256: one feeding thread each
@@ -420,8 +420,8 @@ public final class LedgerAudit {
      * {@value #EVENTS_PER_BUCKET} events, whose index stays in the CPU's cache while it is built and checked.
      */
     static int requestBuckets(int shards, long expectedEvents) {
-        long perBucket = expectedEvents / EVENTS_PER_BUCKET + (expectedEvents % EVENTS_PER_BUCKET == 0 ? 0 : 1);
-        long wanted = Math.max(2L * shards, perBucket);
+        long needed = expectedEvents / EVENTS_PER_BUCKET + (expectedEvents % EVENTS_PER_BUCKET == 0 ? 0 : 1);
+        long wanted = Math.max(2L * shards, needed);
         return (int) Math.min(REQUEST_BUCKETS_MAX, wanted);
     }
 

@@ -21,10 +21,11 @@ import java.util.TreeMap;
 
 /**
  * One shard of the replay: owns the accounts routed to it (all events of an account go to one shard, in log order)
- * and logs what it sees of their requests for the request-level checks. Applies every event with {@link Ledger#evolve}; when evolve refuses an
- * event, diagnoses which invariant it breaks, records a finding at the event's topic/partition/offset and either
- * skips the event (a duplicate or a second event at an applied version) or re-synchronises the account on the
- * event's recorded values, so that every later, independent problem of the same account is still named.
+ * and logs what it sees of their requests for the request-level checks. Applies every event with {@link
+ * Ledger#evolve}; when evolve refuses an event, diagnoses which invariant it breaks, records a finding at the event's
+ * topic/partition/offset and either skips the event (a duplicate or a second event at an applied version) or
+ * re-synchronises the account on the event's recorded values, so that every later, independent problem of the same
+ * account is still named.
  *
  * <p>Not thread-safe: one thread feeds one shard.
  */

@@ -117,41 +117,6 @@ final class RequestLog {
     // ---- appending (the replay thread) -----------------------------------------------------------------------
 
     /**
-     * Appends an event of the request whose UTF-8 ID is {@code id} (with its {@link #hash}).
-     *
-     * @return the event's number in this log
-     */
-    int addEvent(
-            byte[] id,
-            int hash,
-            EventKind kind,
-            boolean applied,
-            int partition,
-            long offset,
-            long version,
-            long amount,
-            long timestampMs,
-            int account,
-            int counterparty,
-            int currency) {
-        return addEvent(
-                id,
-                0,
-                id.length,
-                hash,
-                kind,
-                applied,
-                partition,
-                offset,
-                version,
-                amount,
-                timestampMs,
-                account,
-                counterparty,
-                currency);
-    }
-
-    /**
      * Appends an event of the request whose UTF-8 ID is the {@code idLength} bytes at {@code idStart} of {@code id}
      * (with their {@link #hash}).
      *

@@ -52,6 +52,8 @@ class RequestIndexTest {
         int currency = names.id("EUR");
         log.addEvent(
                 bytes("t-1"),
+                0,
+                3,
                 hashOf("t-1"),
                 EventKind.TRANSFER_DEBITED,
                 true,
@@ -69,6 +71,8 @@ class RequestIndexTest {
         }
         log.addEvent(
                 bytes("t-1"),
+                0,
+                3,
                 hashOf("t-1"),
                 EventKind.TRANSFER_CREDITED,
                 false,
@@ -304,8 +308,11 @@ class RequestIndexTest {
             long amount,
             long timestampMs,
             int account) {
+        byte[] id = bytes(requestId);
         return log.addEvent(
-                bytes(requestId),
+                id,
+                0,
+                id.length,
                 hashOf(requestId),
                 kind,
                 applied,
