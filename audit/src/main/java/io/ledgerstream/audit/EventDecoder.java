@@ -63,12 +63,13 @@ final class EventDecoder {
     private final NameCache names;
 
     private final Refs refs = new Refs();
+    /** Reads the request ID and notes where its bytes are (in the record's array, which {@link #read} notes). */
     private final AvroBinaryCursor.StringDecoder requestIdReader = (bytes, start, length) -> {
-        refs.requestIdData = bytes;
         refs.requestIdStart = start;
         refs.requestIdLength = length;
         return new String(bytes, start, length, StandardCharsets.UTF_8);
     };
+
     private boolean refsValid;
 
     private int lastSchemaId;
@@ -191,6 +192,7 @@ final class EventDecoder {
     /** Reads the event schema's fields in order from one record's bytes. */
     private LedgerEvent read(byte[] data, String subject) {
         AvroBinaryCursor in = new AvroBinaryCursor(data, WireFormat.HEADER_LENGTH, subject);
+        refs.requestIdData = data;
         String accountId = names.read(in);
         refs.account = names.lastId();
         long version = in.readLong();
