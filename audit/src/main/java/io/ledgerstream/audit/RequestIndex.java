@@ -113,22 +113,7 @@ final class RequestIndex {
     /** The number of the request with this ID, or -1. */
     int find(String requestId) {
         byte[] id = RequestLog.bytesOf(requestId);
-        int hash = RequestLog.hash(id, 0, id.length);
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            long value = slots[slot];
-            if (value == 0) {
-                return -1;
-            }
-            int request = (int) value - 1;
-            if ((int) (value >>> 32) == hash) {
-                long key = keyRef[request];
-                int start = RequestLog.keyStart(key);
-                if (Arrays.equals(
-                        logs[keyLog[request]].keyBytes(), start, start + RequestLog.keyLength(key), id, 0, id.length)) {
-                    return request;
-                }
-            }
-        }
+        return (int) slots[slotOf(id, 0, id.length, RequestLog.hash(id, 0, id.length))] - 1;
     }
 
     /** Adds the request's events (in log order) and outcomes to a (transient) entry. */
@@ -190,33 +175,34 @@ final class RequestIndex {
 
     /** The request whose ID is {@code key} of log {@code w} (with its hash), added if new. */
     private int request(int w, long key, int hash) {
+        int slot = slotOf(logs[w].keyBytes(), RequestLog.keyStart(key), RequestLog.keyLength(key), hash);
+        if (slots[slot] != 0) {
+            return (int) slots[slot] - 1;
+        }
+        int request = requests++;
+        keyLog[request] = w;
+        keyRef[request] = key;
+        firstEvent[request] = NONE;
+        slots[slot] = ((long) hash << 32) | (request + 1);
+        return request;
+    }
+
+    /** The slot of the request whose ID is {@code length} bytes at {@code start} of {@code id}, or the empty one. */
+    private int slotOf(byte[] id, int start, int length, int hash) {
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             long value = slots[slot];
-            if (value == 0) {
-                int request = requests++;
-                keyLog[request] = w;
-                keyRef[request] = key;
-                firstEvent[request] = NONE;
-                slots[slot] = ((long) hash << 32) | (request + 1);
-                return request;
-            }
-            int request = (int) value - 1;
-            if ((int) (value >>> 32) == hash && sameKey(request, logs[w].keyBytes(), key)) {
-                return request;
+            if (value == 0 || (int) (value >>> 32) == hash && sameKey((int) value - 1, id, start, length)) {
+                return slot;
             }
         }
     }
 
-    private boolean sameKey(int request, byte[] bytes, long key) {
+    private boolean sameKey(int request, byte[] id, int start, int length) {
         long own = keyRef[request];
-        int length = RequestLog.keyLength(key);
-        if (RequestLog.keyLength(own) != length) {
-            return false;
-        }
         int ownStart = RequestLog.keyStart(own);
-        int start = RequestLog.keyStart(key);
-        return Arrays.equals(
-                logs[keyLog[request]].keyBytes(), ownStart, ownStart + length, bytes, start, start + length);
+        return RequestLog.keyLength(own) == length
+                && Arrays.equals(
+                        logs[keyLog[request]].keyBytes(), ownStart, ownStart + length, id, start, start + length);
     }
 
     /** The log of an event or outcome numbered across logs, given the logs' first numbers. */
