@@ -531,11 +531,7 @@ class AuditIT {
 
     private static LedgerEvent chained(
             LedgerEvent previous, String requestId, io.ledgerstream.core.EventBody body, long balance, long now) {
-        long version = previous.version() + 1;
-        byte[] hash = LedgerEvent.computeHash(
-                previous.accountId(), version, requestId, now, "EUR", body, balance, 0, previous.hash());
-        return new LedgerEvent(
-                previous.accountId(), version, requestId, now, "EUR", body, balance, 0, previous.hash(), hash);
+        return TestLedger.chainedAfter(previous, requestId, now, "EUR", body, balance, 0);
     }
 
     private static Finding only(AuditReport report, Invariant invariant) {

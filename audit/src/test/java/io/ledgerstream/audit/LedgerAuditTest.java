@@ -5,7 +5,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.ledgerstream.core.Credited;
 import io.ledgerstream.core.Debited;
-import io.ledgerstream.core.EventBody;
 import io.ledgerstream.core.HoldCaptured;
 import io.ledgerstream.core.LedgerEvent;
 import io.ledgerstream.core.TransferCredited;
@@ -243,8 +242,10 @@ class LedgerAuditTest {
         LedgerEvent opened = ledger.eventsOf(ALICE).get(0).event();
         TestLedger.Entry deposit = ledger.eventsOf(ALICE).get(1);
         long tipVersion = ledger.lastOf(ALICE).event().version();
-        TestLedger.Entry otherRequest = ledger.append(fork(opened, "forked", new Credited(5), 5));
-        TestLedger.Entry otherKind = ledger.append(fork(opened, deposit.event().requestId(), new Debited(5), -5));
+        TestLedger.Entry otherRequest = ledger.append(TestLedger.chainedAfter(
+                opened, "forked", opened.timestampMs(), opened.currency(), new Credited(5), 5, 0));
+        TestLedger.Entry otherKind = ledger.append(TestLedger.chainedAfter(
+                opened, deposit.event().requestId(), opened.timestampMs(), opened.currency(), new Debited(5), -5, 0));
         TestLedger.Entry copy = ledger.append(deposit.event());
         ledger.tick(120_000);
 
@@ -274,31 +275,6 @@ class LedgerAuditTest {
             assertThat(report.counts().eventsSkipped()).isEqualTo(3);
         }
         assertThat(parallel.findings()).containsExactlyInAnyOrderElementsOf(single.findings());
-    }
-
-    /** A valid event at version 2 of {@code opened}'s account, chained on it. */
-    private static LedgerEvent fork(LedgerEvent opened, String requestId, EventBody body, long balanceAfter) {
-        byte[] hash = LedgerEvent.computeHash(
-                opened.accountId(),
-                2,
-                requestId,
-                opened.timestampMs(),
-                opened.currency(),
-                body,
-                balanceAfter,
-                0,
-                opened.hash());
-        return new LedgerEvent(
-                opened.accountId(),
-                2,
-                requestId,
-                opened.timestampMs(),
-                opened.currency(),
-                body,
-                balanceAfter,
-                0,
-                opened.hash(),
-                hash);
     }
 
     @Test

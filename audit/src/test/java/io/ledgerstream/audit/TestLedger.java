@@ -146,12 +146,33 @@ final class TestLedger {
 
     /** Appends a correctly hash-chained event on the account's latest appended event, without applying it. */
     Entry forgeNext(String account, String requestId, EventBody body, long balanceAfter, long heldAfter) {
-        LedgerEvent tip = tips.get(account);
-        long version = tip.version() + 1;
+        return append(chainedAfter(tips.get(account), requestId, now, EUR, body, balanceAfter, heldAfter));
+    }
+
+    /** A correctly hashed event of {@code previous}'s account, chained on it (version and prevHash follow it). */
+    static LedgerEvent chainedAfter(
+            LedgerEvent previous,
+            String requestId,
+            long timestampMs,
+            String currency,
+            EventBody body,
+            long balanceAfter,
+            long heldAfter) {
+        String account = previous.accountId();
+        long version = previous.version() + 1;
         byte[] hash = LedgerEvent.computeHash(
-                account, version, requestId, now, EUR, body, balanceAfter, heldAfter, tip.hash());
-        return append(new LedgerEvent(
-                account, version, requestId, now, EUR, body, balanceAfter, heldAfter, tip.hash(), hash));
+                account, version, requestId, timestampMs, currency, body, balanceAfter, heldAfter, previous.hash());
+        return new LedgerEvent(
+                account,
+                version,
+                requestId,
+                timestampMs,
+                currency,
+                body,
+                balanceAfter,
+                heldAfter,
+                previous.hash(),
+                hash);
     }
 
     /** The latest event record of an account. */
