@@ -314,8 +314,12 @@ public final class LedgerAudit {
         }
     }
 
-    /** Target events per request bucket (see {@link #requestBuckets}). */
-    static final long EVENTS_PER_BUCKET = 1 << 16;
+    /**
+     * Target events in one shard's log of one request bucket (see {@link #requestBuckets}): small enough that a log's
+     * arrays (64 bytes of longs and ~40 bytes of ID per event, see {@link RequestLog}) stay under G1's humongous-object
+     * threshold, half a region, even at its smallest region size (1 MB).
+     */
+    static final long EVENTS_PER_LOG = 1 << 12;
 
     /** Most request buckets. */
     static final int REQUEST_BUCKETS_MAX = 1 << 14;
@@ -416,11 +420,14 @@ public final class LedgerAudit {
 
     /**
      * How many request buckets an audit of about {@code expectedEvents} events over {@code shards} shards uses: at
-     * least two per shard (so the checking threads share the work), and enough that each bucket holds at most about
-     * {@value #EVENTS_PER_BUCKET} events, whose index stays in the CPU's cache while it is built and checked.
+     * least two per shard (so the checking threads share the work), and enough that each shard's log of a bucket
+     * holds about {@value #EVENTS_PER_LOG} events. Logs that size are ordinary young objects for G1: a humongous
+     * array, allocated while the audit's live set is large, starts a concurrent marking of that whole live set. A
+     * bucket's {@link RequestIndex} ({@code shards} logs) stays in the CPU's cache while it is built and checked.
      */
     static int requestBuckets(int shards, long expectedEvents) {
-        long needed = expectedEvents / EVENTS_PER_BUCKET + (expectedEvents % EVENTS_PER_BUCKET == 0 ? 0 : 1);
+        long perBucket = EVENTS_PER_LOG * shards;
+        long needed = expectedEvents / perBucket + (expectedEvents % perBucket == 0 ? 0 : 1);
         long wanted = Math.max(2L * shards, needed);
         return (int) Math.min(REQUEST_BUCKETS_MAX, wanted);
     }

@@ -268,10 +268,13 @@ class RequestIndexTest {
     }
 
     @Test
-    void shouldUseAtLeastTwoBucketsPerShardAndBoundEachBucketsEvents() {
+    void shouldUseAtLeastTwoBucketsPerShardAndBoundEachShardsLog() {
         assertThat(LedgerAudit.requestBuckets(1, 0)).isEqualTo(2);
         assertThat(LedgerAudit.requestBuckets(3, 100)).isEqualTo(6);
-        assertThat(LedgerAudit.requestBuckets(2, 4_000_000)).isEqualTo(62);
+        // 4,096 events per shard's log: 4 M events over two shards need ceil(4,000,000 / 8,192) buckets
+        assertThat(LedgerAudit.requestBuckets(2, 4_000_000)).isEqualTo(489);
+        assertThat(LedgerAudit.requestBuckets(1, 4_096 * 3)).isEqualTo(3);
+        assertThat(LedgerAudit.requestBuckets(1, 4_096 * 3 + 1)).isEqualTo(4);
         assertThat(LedgerAudit.requestBuckets(2, Long.MAX_VALUE)).isEqualTo(LedgerAudit.REQUEST_BUCKETS_MAX);
     }
 
