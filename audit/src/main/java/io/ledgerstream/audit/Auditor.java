@@ -11,6 +11,7 @@ import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.RegistryClientConfig;
 import io.ledgerstream.serde.RegistryRequestException;
 import io.ledgerstream.serde.RegistryUnavailableException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Runs an audit against a Kafka cluster: reads the events topic over the range (and the whole outcomes topic) with
@@ -78,7 +80,7 @@ public final class Auditor {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean cancelled;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile List<KafkaConsumer<byte[], byte[]>> replayConsumers = List.of();
+    private volatile List<KafkaConsumer<byte[], ByteBuffer>> replayConsumers = List.of();
 
     /**
      * Creates an auditor that reports no progress.
@@ -164,7 +166,7 @@ public final class Auditor {
         if (current != null) {
             current.wakeup();
         }
-        for (KafkaConsumer<byte[], byte[]> replay : replayConsumers) {
+        for (KafkaConsumer<byte[], ByteBuffer> replay : replayConsumers) {
             replay.wakeup();
         }
     }
@@ -257,10 +259,10 @@ public final class Auditor {
         try {
             ReadPlan plan = new ReadPlan(eventsTopic, eventParts.size(), threads, starts, stops);
             Worker[] workers = new Worker[threads];
-            List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>(threads);
+            List<KafkaConsumer<byte[], ByteBuffer>> consumers = new ArrayList<>(threads);
             try {
                 for (int i = 0; i < threads; i++) {
-                    consumers.add(newConsumer("-" + i, threads));
+                    consumers.add(newConsumer("-" + i, threads, new ValuesInPlace()));
                     replayConsumers = List.copyOf(consumers);
                     if (cancelled) {
                         consumers.get(i).wakeup();
@@ -275,7 +277,7 @@ public final class Auditor {
                 interrupted = readAll(workers, plan);
             } finally {
                 replayConsumers = List.of();
-                for (KafkaConsumer<byte[], byte[]> replayConsumer : consumers) {
+                for (KafkaConsumer<byte[], ByteBuffer> replayConsumer : consumers) {
                     closeQuickly(replayConsumer); // no group to leave, no offsets to commit
                 }
             }
@@ -452,8 +454,8 @@ public final class Auditor {
         private final int index;
         private final Worker[] workers;
         private final ReadPlan plan;
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final BlockingQueue<List<ConsumerRecord<byte[], byte[]>>> forwarded =
+        private final KafkaConsumer<byte[], ByteBuffer> consumer;
+        private final BlockingQueue<List<ConsumerRecord<byte[], ByteBuffer>>> forwarded =
                 new ArrayBlockingQueue<>(QUEUE_BATCHES_MAX);
         private final ReplayShard shard;
         private final EventDecoder events;
@@ -464,7 +466,7 @@ public final class Auditor {
                 int index,
                 Worker[] workers,
                 ReadPlan plan,
-                KafkaConsumer<byte[], byte[]> consumer,
+                KafkaConsumer<byte[], ByteBuffer> consumer,
                 ReplayShard shard,
                 RegistryClient registry) {
             this.index = index;
@@ -517,7 +519,7 @@ public final class Auditor {
             }
             consumer.pause(done);
             @SuppressWarnings("unchecked")
-            List<ConsumerRecord<byte[], byte[]>>[] away = new List[plan.shardCount];
+            List<ConsumerRecord<byte[], ByteBuffer>>[] away = new List[plan.shardCount];
             Map<TopicPartition, Long> positions = new HashMap<>();
             long lastProgressNanos = System.nanoTime();
             try {
@@ -526,12 +528,12 @@ public final class Auditor {
                         return;
                     }
                     replayForwarded();
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                    ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(POLL);
                     long count = 0;
                     for (TopicPartition tp : records.partitions()) {
                         long stop = plan.stops.get(tp);
                         boolean isEvents = tp.topic().equals(plan.eventsTopic);
-                        for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                        for (ConsumerRecord<byte[], ByteBuffer> record : records.records(tp)) {
                             if (record.offset() >= stop) {
                                 break;
                             }
@@ -590,7 +592,7 @@ public final class Auditor {
          * Hands misplaced events to the thread of their account, waiting while its queue is full; replays what was
          * forwarded to this thread meanwhile, so two threads forwarding to each other never wait on each other.
          */
-        private void forward(Worker to, List<ConsumerRecord<byte[], byte[]>> batch) {
+        private void forward(Worker to, List<ConsumerRecord<byte[], ByteBuffer>> batch) {
             try {
                 while (!to.forwarded.offer(batch, 10, TimeUnit.MILLISECONDS)) {
                     replayForwarded();
@@ -606,14 +608,14 @@ public final class Auditor {
 
         /** Replays the events forwarded to this thread so far, without waiting. */
         private void replayForwarded() {
-            List<ConsumerRecord<byte[], byte[]>> batch;
+            List<ConsumerRecord<byte[], ByteBuffer>> batch;
             while ((batch = forwarded.poll()) != null) {
                 replay(batch);
             }
         }
 
-        private void replay(List<ConsumerRecord<byte[], byte[]>> forwardedEvents) {
-            for (ConsumerRecord<byte[], byte[]> record : forwardedEvents) {
+        private void replay(List<ConsumerRecord<byte[], ByteBuffer>> forwardedEvents) {
+            for (ConsumerRecord<byte[], ByteBuffer> record : forwardedEvents) {
                 event(record);
             }
         }
@@ -621,7 +623,7 @@ public final class Auditor {
         /** After its own partitions: replays forwarded events until no thread reads any more and none are left. */
         private void replayForwardedUntilAllRead() throws InterruptedException {
             while (failure.get() == null) {
-                List<ConsumerRecord<byte[], byte[]>> batch = forwarded.poll(20, TimeUnit.MILLISECONDS);
+                List<ConsumerRecord<byte[], ByteBuffer>> batch = forwarded.poll(20, TimeUnit.MILLISECONDS);
                 if (batch != null) {
                     replay(batch);
                 } else if (plan.reading.get() == 0 && forwarded.isEmpty()) {
@@ -630,7 +632,7 @@ public final class Auditor {
             }
         }
 
-        private void event(ConsumerRecord<byte[], byte[]> record) {
+        private void event(ConsumerRecord<byte[], ByteBuffer> record) {
             if (!accounts.isEmpty()
                     && record.key() != null
                     && !accounts.contains(new String(record.key(), StandardCharsets.UTF_8))) {
@@ -654,10 +656,10 @@ public final class Auditor {
             shard.onEvent(record.partition(), record.offset(), event, events.refs());
         }
 
-        private void outcome(ConsumerRecord<byte[], byte[]> record) {
+        private void outcome(ConsumerRecord<byte[], ByteBuffer> record) {
             OutcomeView view;
             try {
-                Outcome outcome = outcomes.deserialize(record.topic(), record.value());
+                Outcome outcome = outcomes.deserialize(record.topic(), ValuesInPlace.copy(record.value()));
                 if (outcome == null) {
                     shard.onUndecodable(record.topic(), record.partition(), record.offset(), "a record without value");
                     return;
@@ -755,19 +757,20 @@ public final class Auditor {
         }
     }
 
-    private static void closeQuickly(KafkaConsumer<byte[], byte[]> consumer) {
+    private static void closeQuickly(KafkaConsumer<?, ?> consumer) {
         consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        return newConsumer("", 1);
+        return newConsumer("", 1, new ByteArrayDeserializer());
     }
 
     /**
      * A consumer with the audit's settings; {@code clientIdSuffix} tells the replay threads' consumers apart, and
-     * {@code sharing} consumers split the default fetch size between them.
+     * {@code sharing} consumers split the default fetch size between them; keys are read as arrays, values by {@code
+     * values}.
      */
-    private KafkaConsumer<byte[], byte[]> newConsumer(String clientIdSuffix, int sharing) {
+    private <V> KafkaConsumer<byte[], V> newConsumer(String clientIdSuffix, int sharing, Deserializer<V> values) {
         Map<String, Object> props = new HashMap<>(options.consumerProperties());
         String isolation = options.consumerProperties().get(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
         if (isolation != null && !isolation.equals("read_committed")) {
@@ -790,7 +793,7 @@ public final class Auditor {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try {
-            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), values);
         } catch (KafkaException e) {
             throw new AuditException(
                     "cannot create a Kafka consumer for " + options.bootstrapServers() + ": "

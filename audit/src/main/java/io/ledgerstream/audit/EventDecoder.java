@@ -19,7 +19,9 @@ import io.ledgerstream.serde.AvroDeserializer;
 import io.ledgerstream.serde.CorruptPayloadException;
 import io.ledgerstream.serde.RegistryClient;
 import io.ledgerstream.serde.WireFormat;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +93,7 @@ final class EventDecoder {
 
         int counterparty;
         int currency;
-        /** The record's bytes, and where the request ID's UTF-8 bytes are in them. */
+        /** The array holding the record's bytes, and where the request ID's UTF-8 bytes are in it. */
         byte[] requestIdData;
 
         int requestIdStart;
@@ -137,11 +139,36 @@ final class EventDecoder {
      *     registry failures propagate as the serde's exceptions
      */
     LedgerEvent decode(String topic, byte[] data) {
+        return data == null ? decode(topic, null, 0, 0) : decode(topic, data, 0, data.length);
+    }
+
+    /**
+     * Decodes one framed record value in place: the buffer's remaining bytes, e.g. a record's value as the consumer
+     * fetched it (no copy). Nothing outside them is read; the buffer's position is not moved.
+     *
+     * @param topic for messages
+     * @param value the framed value; null returns null
+     * @return the event, or null for a null value
+     * @throws CorruptPayloadException or another {@link RuntimeException} if the bytes are not a valid event;
+     *     registry failures propagate as the serde's exceptions
+     */
+    LedgerEvent decode(String topic, ByteBuffer value) {
+        if (value == null) {
+            return decode(topic, null, 0, 0);
+        }
+        if (!value.hasArray()) { // direct or read-only: never what the consumer hands out, but read all the same
+            byte[] copy = ValuesInPlace.copy(value);
+            return decode(topic, copy, 0, copy.length);
+        }
+        return decode(topic, value.array(), value.arrayOffset() + value.position(), value.remaining());
+    }
+
+    private LedgerEvent decode(String topic, byte[] data, int start, int length) {
         refsValid = false;
         if (data == null) {
             return null;
         }
-        int schemaId = WireFormat.schemaId(data);
+        int schemaId = WireFormat.schemaId(data, start, length);
         if (schemaId != lastSchemaId || !lastKnown) { // almost every record repeats the previous one's schema id
             Boolean fast = fastBySchemaId.get(schemaId);
             if (fast == null) {
@@ -160,12 +187,13 @@ final class EventDecoder {
                 lastSubject =
                         "io.ledgerstream.schemas.LedgerEvent (topic " + topic + ", writer schema id " + schemaId + ")";
             }
-            LedgerEvent event = read(data, lastSubject);
+            LedgerEvent event = read(data, start, start + length, lastSubject);
             refsValid = pool != null;
             return event;
         }
         genericDecodes++;
-        io.ledgerstream.schemas.LedgerEvent avro = generic.deserialize(topic, data);
+        byte[] framed = start == 0 && length == data.length ? data : Arrays.copyOfRange(data, start, start + length);
+        io.ledgerstream.schemas.LedgerEvent avro = generic.deserialize(topic, framed);
         return avro == null ? null : Codec.toCore(avro);
     }
 
@@ -189,9 +217,9 @@ final class EventDecoder {
         return out;
     }
 
-    /** Reads the event schema's fields in order from one record's bytes. */
-    private LedgerEvent read(byte[] data, String subject) {
-        AvroBinaryCursor in = new AvroBinaryCursor(data, WireFormat.HEADER_LENGTH, subject);
+    /** Reads the event schema's fields in order from one record's bytes, {@code data[start, end)}. */
+    private LedgerEvent read(byte[] data, int start, int end, String subject) {
+        AvroBinaryCursor in = new AvroBinaryCursor(data, start, end, WireFormat.HEADER_LENGTH, subject);
         refs.requestIdData = data;
         String accountId = names.read(in);
         refs.account = names.lastId();

@@ -25,6 +25,7 @@ import io.ledgerstream.testkit.EmbeddedRegistry;
 import io.ledgerstream.testkit.LedgerstreamTestEnvironment;
 import io.ledgerstream.testkit.TopicNames;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,6 +82,18 @@ class EventDecoderIT {
                                 refs.requestIdLength,
                                 java.nio.charset.StandardCharsets.UTF_8))
                         .isEqualTo(event.requestId());
+
+                // in place, as the replay consumer hands it over: a view of a larger array; refs point into that array
+                int idStart = refs.requestIdStart; // refs is overwritten by the next decode
+                int idLength = refs.requestIdLength;
+                ByteBuffer value = inPlace(random, bytes);
+                int recordStart = value.arrayOffset() + value.position();
+                assertThat(numbering.decode(topic, value)).isEqualTo(event);
+                assertThat(value.remaining()).as("the buffer is not consumed").isEqualTo(bytes.length);
+                EventDecoder.Refs inPlace = numbering.refs();
+                assertThat(inPlace.requestIdData).isSameAs(value.array());
+                assertThat(inPlace.requestIdStart).isEqualTo(recordStart + idStart);
+                assertThat(inPlace.requestIdLength).isEqualTo(idLength);
             }
             for (boolean b : seen) {
                 bodiesSeen += b ? 1 : 0;
@@ -112,6 +125,11 @@ class EventDecoderIT {
                     assertThat(actual)
                             .as("corruption %d of event %d: %s", c, i, Arrays.toString(bytes))
                             .isEqualTo(expected);
+                    // in place, with other bytes before and after: the same event or the same failure, message and
+                    // offsets included (nothing outside the record is read)
+                    assertThat(described(() -> decoder.decode(topic, inPlace(random, bytes))))
+                            .as("in place: corruption %d of event %d", c, i)
+                            .isEqualTo(described(() -> decoder.decode(topic, bytes)));
                     if (actual.startsWith("failed")) {
                         assertThat(decoder.refs())
                                 .as("refs of a record that failed to decode")
@@ -153,10 +171,12 @@ class EventDecoderIT {
 
             EventDecoder decoder = new EventDecoder(client, new StringPool());
             assertThat(decoder.decode(topic, out.toByteArray())).isEqualTo(event);
+            assertThat(decoder.decode(topic, inPlace(new Random(4), out.toByteArray())))
+                    .isEqualTo(event);
             assertThat(decoder.refs())
                     .as("nothing learned beyond the event on the general path")
                     .isNull();
-            assertThat(decoder.genericDecodes()).isEqualTo(1);
+            assertThat(decoder.genericDecodes()).isEqualTo(2);
             assertThat(decoder.fastDecodes()).isZero();
         }
     }
@@ -175,6 +195,30 @@ class EventDecoderIT {
         } catch (RuntimeException e) {
             return "failed";
         }
+    }
+
+    /** Like {@link #outcome}, but a failure with its exception and message. */
+    private static String described(java.util.function.Supplier<LedgerEvent> decode) {
+        LedgerEvent event;
+        try {
+            event = decode.get();
+        } catch (RuntimeException e) {
+            return "failed: " + e;
+        }
+        return outcome(() -> event);
+    }
+
+    /**
+     * The bytes as the consumer hands a record's value over: in a larger array, with random bytes before and after
+     * them, as a slice (non-zero array offset) or a window (non-zero position).
+     */
+    private static ByteBuffer inPlace(Random random, byte[] bytes) {
+        int before = random.nextInt(17);
+        byte[] buffer = new byte[before + bytes.length + random.nextInt(17)];
+        random.nextBytes(buffer);
+        System.arraycopy(bytes, 0, buffer, before, bytes.length);
+        ByteBuffer window = ByteBuffer.wrap(buffer, before, bytes.length);
+        return random.nextBoolean() ? window.slice() : window;
     }
 
     /** A flipped byte, a truncation, an inserted byte or a trailing byte, past the wire header. */

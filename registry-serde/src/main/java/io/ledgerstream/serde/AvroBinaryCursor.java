@@ -5,13 +5,14 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A bounds-checked reader of Avro binary primitives over one byte array: the rules {@link AvroDeserializer} applies to
- * every payload before Avro sees it, for code that reads a known schema by hand (the audit's event decoder).
+ * A bounds-checked reader of Avro binary primitives over one byte array, or one record's range of a larger array:
+ * the rules {@link AvroDeserializer} applies to every payload before Avro sees it, for code that reads a known schema
+ * by hand (the audit's event decoder).
  *
  * <p>Every length is checked against the bytes present before anything is allocated, every union branch and enum
  * index against its range, and a varint longer than its type allows is refused; any breach throws {@link
- * CorruptPayloadException} naming the offset. Strings are decoded as UTF-8 the way Avro's {@code Utf8.toString()}
- * does.
+ * CorruptPayloadException} naming the offset (counted from the record's first byte). Nothing outside the record's
+ * range is ever read. Strings are decoded as UTF-8 the way Avro's {@code Utf8.toString()} does.
  *
  * <p>Not thread-safe: one cursor per payload.
  */
@@ -20,21 +21,43 @@ public final class AvroBinaryCursor {
             (bytes, start, length) -> new String(bytes, start, length, StandardCharsets.UTF_8);
 
     private final byte[] data;
+    private final int start;
+    private final int end;
     private final String subject;
     private int pos;
 
     /**
+     * A cursor over a whole array (one record).
+     *
      * @param data the bytes; not null, not copied (never written)
      * @param offset where the Avro datum starts, {@code 0..data.length}
      * @param subject what is being read, for messages (e.g. a schema's full name); not null
      */
     public AvroBinaryCursor(byte[] data, int offset, String subject) {
+        this(data, 0, Objects.requireNonNull(data, "data").length, offset, subject);
+    }
+
+    /**
+     * A cursor over the record in {@code data[start, end)}, e.g. a record's bytes in place in a fetched buffer.
+     *
+     * @param data the bytes; not null, not copied (never written)
+     * @param start the record's first byte, {@code 0..end}
+     * @param end just past the record's last byte, {@code start..data.length}
+     * @param offset where the Avro datum starts, counted from {@code start}: {@code 0..end - start}
+     * @param subject what is being read, for messages (e.g. a schema's full name); not null
+     */
+    public AvroBinaryCursor(byte[] data, int start, int end, int offset, String subject) {
         this.data = Objects.requireNonNull(data, "data");
         this.subject = Objects.requireNonNull(subject, "subject");
-        if (offset < 0 || offset > data.length) {
-            throw new IllegalArgumentException("offset " + offset + " outside [0, " + data.length + "]");
+        if (start < 0 || end < start || end > data.length) {
+            throw new IllegalArgumentException("range [" + start + ", " + end + ") outside [0, " + data.length + "]");
         }
-        this.pos = offset;
+        if (offset < 0 || offset > end - start) {
+            throw new IllegalArgumentException("offset " + offset + " outside [0, " + (end - start) + "]");
+        }
+        this.start = start;
+        this.end = end;
+        this.pos = start + offset;
     }
 
     /**
@@ -78,8 +101,8 @@ public final class AvroBinaryCursor {
      */
     public int readLength(String what) {
         long length = varint(10);
-        if (length < 0 || length > data.length - pos) {
-            throw corrupt(what + " " + length + " with " + (data.length - pos) + " bytes remaining");
+        if (length < 0 || length > end - pos) {
+            throw corrupt(what + " " + length + " with " + (end - pos) + " bytes remaining");
         }
         return (int) length;
     }
@@ -138,7 +161,7 @@ public final class AvroBinaryCursor {
      * @return the byte
      */
     public byte readByte() {
-        if (pos >= data.length) {
+        if (pos >= end) {
             throw corrupt("truncated");
         }
         return data[pos++];
@@ -150,8 +173,8 @@ public final class AvroBinaryCursor {
      * @param n how many, {@code >= 0}
      */
     public void skip(int n) {
-        if (n < 0 || n > data.length - pos) {
-            throw corrupt("truncated: " + n + " bytes needed, " + (data.length - pos) + " remaining");
+        if (n < 0 || n > end - pos) {
+            throw corrupt("truncated: " + n + " bytes needed, " + (end - pos) + " remaining");
         }
         pos += n;
     }
@@ -176,16 +199,17 @@ public final class AvroBinaryCursor {
 
     /** Fails unless every byte was read: a datum is exactly its encoding, with nothing after it. */
     public void requireEnd() {
-        if (pos != data.length) {
-            throw new CorruptPayloadException(
-                    (data.length - pos) + " trailing byte(s) after a complete " + subject + " datum at offset " + pos);
+        if (pos != end) {
+            throw new CorruptPayloadException((end - pos) + " trailing byte(s) after a complete " + subject
+                    + " datum at offset " + (pos - start));
         }
     }
 
     /**
-     * The next byte's offset in the array.
+     * The next byte's index in the array (not counted from the record's first byte: the index a {@link
+     * StringDecoder} is given).
      *
-     * @return {@code offset..data.length}
+     * @return {@code start + offset..end}
      */
     public int position() {
         return pos;
@@ -197,7 +221,7 @@ public final class AvroBinaryCursor {
      * @return {@code >= 0}
      */
     public int remaining() {
-        return data.length - pos;
+        return end - pos;
     }
 
     /**
@@ -208,6 +232,6 @@ public final class AvroBinaryCursor {
      */
     public CorruptPayloadException corrupt(String problem) {
         return new CorruptPayloadException(
-                "Not a valid " + subject + " Avro encoding at offset " + pos + ": " + problem);
+                "Not a valid " + subject + " Avro encoding at offset " + (pos - start) + ": " + problem);
     }
 }

@@ -65,8 +65,28 @@ public final class WireFormat {
      * @throws UnknownMagicByteException if the first byte is not {@value #MAGIC_BYTE}
      */
     public static int schemaId(byte[] framed) {
-        checkHeader(framed);
-        return ((framed[1] & 0xff) << 24) | ((framed[2] & 0xff) << 16) | ((framed[3] & 0xff) << 8) | (framed[4] & 0xff);
+        return schemaId(Objects.requireNonNull(framed, "framed"), 0, framed.length);
+    }
+
+    /**
+     * Reads the schema id of the framed payload in {@code data[start, start + length)}, e.g. a record's value in place
+     * in a fetched buffer, checking the header as {@link #schemaId(byte[])} does.
+     *
+     * @param data the bytes, not null
+     * @param start the payload's first byte
+     * @param length the payload's length; {@code data[start, start + length)} must lie within {@code data}
+     * @return the schema id
+     * @throws CorruptPayloadException if {@code length} is less than {@value #HEADER_LENGTH}
+     * @throws UnknownMagicByteException if the first byte is not {@value #MAGIC_BYTE}
+     */
+    public static int schemaId(byte[] data, int start, int length) {
+        Objects.requireNonNull(data, "data");
+        Objects.checkFromIndexSize(start, length, data.length);
+        checkHeader(data, start, length);
+        return ((data[start + 1] & 0xff) << 24)
+                | ((data[start + 2] & 0xff) << 16)
+                | ((data[start + 3] & 0xff) << 8)
+                | (data[start + 4] & 0xff);
     }
 
     /**
@@ -78,23 +98,22 @@ public final class WireFormat {
      * @throws UnknownMagicByteException if the first byte is not {@value #MAGIC_BYTE}
      */
     public static ByteBuffer payload(byte[] framed) {
-        checkHeader(framed);
+        checkHeader(Objects.requireNonNull(framed, "framed"), 0, framed.length);
         return ByteBuffer.wrap(framed, HEADER_LENGTH, framed.length - HEADER_LENGTH)
                 .slice()
                 .asReadOnlyBuffer();
     }
 
-    private static void checkHeader(byte[] framed) {
-        Objects.requireNonNull(framed, "framed");
-        if (framed.length == 0) {
+    private static void checkHeader(byte[] data, int start, int length) {
+        if (length == 0) {
             throw new CorruptPayloadException("Empty payload: a framed record has at least " + HEADER_LENGTH
                     + " bytes (a null record is sent as a null value, not as an empty array)");
         }
-        if (framed[0] != MAGIC_BYTE) {
-            throw new UnknownMagicByteException(framed[0]);
+        if (data[start] != MAGIC_BYTE) {
+            throw new UnknownMagicByteException(data[start]);
         }
-        if (framed.length < HEADER_LENGTH) {
-            throw new CorruptPayloadException("Payload of " + framed.length + " byte(s) is too short: the header alone"
+        if (length < HEADER_LENGTH) {
+            throw new CorruptPayloadException("Payload of " + length + " byte(s) is too short: the header alone"
                     + " (magic byte and schema id) has " + HEADER_LENGTH + " bytes");
         }
     }

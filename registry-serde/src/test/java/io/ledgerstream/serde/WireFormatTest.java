@@ -80,6 +80,24 @@ class WireFormatTest {
     }
 
     @Test
+    void shouldReadTheSchemaIdOfAPayloadInPlaceInALargerArray() {
+        byte[] framed = WireFormat.frame(0x01020304, new byte[] {9, 9});
+        byte[] buffer = new byte[3 + framed.length + 4];
+        java.util.Arrays.fill(buffer, (byte) 7);
+        System.arraycopy(framed, 0, buffer, 3, framed.length);
+
+        assertThat(WireFormat.schemaId(buffer, 3, framed.length)).isEqualTo(0x01020304);
+        // the range, not the array, is the payload: a short range fails even with bytes after it
+        assertThatThrownBy(() -> WireFormat.schemaId(buffer, 3, 4))
+                .isInstanceOf(CorruptPayloadException.class)
+                .hasMessageContaining("4 byte(s) is too short");
+        assertThatThrownBy(() -> WireFormat.schemaId(buffer, 4, framed.length))
+                .isInstanceOf(UnknownMagicByteException.class);
+        assertThatThrownBy(() -> WireFormat.schemaId(buffer, buffer.length - 2, 3))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void shouldMakeEveryFailureASerializationException() {
         assertThatThrownBy(() -> WireFormat.schemaId(new byte[] {3}))
                 .isInstanceOf(RegistrySerdeException.class)
