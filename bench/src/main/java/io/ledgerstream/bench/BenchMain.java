@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             Commands.E2e.class,
             Commands.Sweep.class,
             AuditScenario.class,
+            AuditCompare.class,
             JfrTop.class,
             Commands.Chart.class,
             ChildCommands.Broker.class,
