@@ -550,7 +550,7 @@ public final class Auditor {
                                 if (away[owner] == null) {
                                     away[owner] = new ArrayList<>();
                                 }
-                                away[owner].add(record);
+                                away[owner].add(detached(record));
                             }
                         }
                     }
@@ -604,6 +604,20 @@ public final class Auditor {
                 Thread.currentThread().interrupt();
                 throw new AuditException("interrupted while forwarding records between replay threads", e);
             }
+        }
+
+        /**
+         * A record to forward, with its own copy of the value: a queued record then never keeps a whole fetched buffer
+         * (tens of MB) reachable, whatever the share of records forwarded.
+         */
+        private static ConsumerRecord<byte[], ByteBuffer> detached(ConsumerRecord<byte[], ByteBuffer> record) {
+            byte[] value = ValuesInPlace.copy(record.value());
+            return new ConsumerRecord<>(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.key(),
+                    value == null ? null : ByteBuffer.wrap(value));
         }
 
         /** Replays the events forwarded to this thread so far, without waiting. */

@@ -8,8 +8,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * The replay consumers' value deserializer: each record's value as the consumer fetched it, a buffer over the fetched
  * bytes, instead of the copy into a new array per record that Kafka's array deserializer makes. The replay decodes an
  * event once, in place ({@link EventDecoder#decode(String, ByteBuffer)}), and never writes the buffer. A record
- * forwarded to another replay thread keeps its fetched bytes reachable until it is replayed, which the forwarding
- * queues bound.
+ * forwarded to another replay thread goes with a copy of its value ({@link #copy}), so that no queued record keeps a
+ * whole fetched buffer reachable.
  */
 final class ValuesInPlace implements Deserializer<ByteBuffer> {
 

@@ -116,6 +116,7 @@ final class AuditCompare implements Callable<Integer> {
             builds.add(variant(spec));
         }
         String name = label != null ? label : "audit-compare-" + Commands.timestamp();
+        String startedAt = java.time.Instant.now().toString();
         int n = builds.size();
         List<List<Double>> rates = new ArrayList<>();
         List<List<Double>> cpus = new ArrayList<>();
@@ -197,7 +198,7 @@ final class AuditCompare implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("scenario", "audit-compare");
         doc.put("label", name);
-        doc.put("startedAt", java.time.Instant.now().toString());
+        doc.put("startedAt", startedAt);
         doc.put("machine", Machine.describe());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("events", events);
