@@ -105,9 +105,9 @@ final class AuditBench {
                 ResultMath.round(rawMedian, 1),
                 ResultMath.round(auditMedian, 1),
                 ResultMath.round(ResultMath.ratio(auditMedian, rawMedian), 4),
-                round(raw),
-                round(rawLoop),
-                round(audit),
+                ResultMath.roundAll(raw, 1),
+                ResultMath.roundAll(rawLoop, 1),
+                ResultMath.roundAll(audit, 1),
                 ResultMath.round(median(rawCpu), 3),
                 ResultMath.round(median(auditCpu), 3),
                 verdicts,
@@ -125,13 +125,5 @@ final class AuditBench {
         }
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
-    }
-
-    private static List<Double> round(List<Double> values) {
-        List<Double> out = new ArrayList<>();
-        for (Double d : values) {
-            out.add(ResultMath.round(d, 1));
-        }
-        return out;
     }
 }

@@ -180,8 +180,8 @@ final class AuditCompare implements Callable<Integer> {
                     builds.get(i).jars(),
                     ResultMath.round(AuditBench.median(rates.get(i)), 1),
                     ResultMath.round(AuditBench.median(cpus.get(i)), 3),
-                    rounded(rates.get(i), 1),
-                    rounded(cpus.get(i), 3),
+                    ResultMath.roundAll(rates.get(i), 1),
+                    ResultMath.roundAll(cpus.get(i), 3),
                     ResultMath.round(AuditBench.median(pairedRates.get(i)), 4),
                     ResultMath.round(AuditBench.median(pairedCpus.get(i)), 4),
                     verdicts.get(i));
@@ -195,11 +195,7 @@ final class AuditCompare implements Callable<Integer> {
                     f.pairedRate(),
                     f.pairedCpu());
         }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("scenario", "audit-compare");
-        doc.put("label", name);
-        doc.put("startedAt", startedAt);
-        doc.put("machine", Machine.describe());
+        Map<String, Object> doc = JsonResults.header("audit-compare", name, startedAt);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("events", events);
         settings.put("accounts", ACCOUNTS);
@@ -273,13 +269,5 @@ final class AuditCompare implements Callable<Integer> {
         long events = (long) counts.getClass().getMethod("events").invoke(counts);
         String verdict = String.valueOf(report.getClass().getMethod("status").invoke(report));
         return new Outcome(events, verdict);
-    }
-
-    private static List<Double> rounded(List<Double> values, int digits) {
-        List<Double> out = new ArrayList<>();
-        for (Double v : values) {
-            out.add(ResultMath.round(v, digits));
-        }
-        return out;
     }
 }

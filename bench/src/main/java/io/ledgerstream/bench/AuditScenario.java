@@ -121,11 +121,8 @@ final class AuditScenario implements Callable<Integer> {
                     audit.rawReadLoopRoundsPerSec(),
                     audit.auditRoundsPerSec(),
                     audit.verdicts());
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("scenario", "audit");
-            doc.put("label", name);
-            doc.put("startedAt", java.time.Instant.now().toString());
-            doc.put("machine", Machine.describe());
+            Map<String, Object> doc =
+                    JsonResults.header("audit", name, java.time.Instant.now().toString());
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("events", events);
             settings.put("accounts", accounts);

@@ -7,11 +7,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Writes and reads result files (pretty-printed JSON, one {@link Results.Run} or a sweep per file). Thread-safe. */
 final class JsonResults {
 
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * The first fields of a scenario's result file, in this order: {@code scenario}, {@code label}, {@code startedAt}
+     * and the {@code machine} ({@link Machine#describe()}); the caller adds the rest.
+     */
+    static Map<String, Object> header(String scenario, String label, String startedAt) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("scenario", scenario);
+        doc.put("label", label);
+        doc.put("startedAt", startedAt);
+        doc.put("machine", Machine.describe());
+        return doc;
+    }
 
     String toJson(Object result) {
         try {

@@ -1,5 +1,7 @@
 package io.ledgerstream.bench;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -39,6 +41,15 @@ final class ResultMath {
         }
         double scale = Math.pow(10, digits);
         return Math.round(value * scale) / scale;
+    }
+
+    /** Rounds each value to {@code digits} decimals, keeping nulls. */
+    static List<Double> roundAll(List<Double> values, int digits) {
+        List<Double> out = new ArrayList<>(values.size());
+        for (Double value : values) {
+            out.add(round(value, digits));
+        }
+        return out;
     }
 
     /** Summarizes a histogram of microseconds in milliseconds; percentiles are null when it is empty. */

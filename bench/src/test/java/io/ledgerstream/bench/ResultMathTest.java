@@ -55,4 +55,10 @@ class ResultMathTest {
         assertThat(ResultMath.round(null, 2)).isNull();
         assertThat(ResultMath.round(Double.POSITIVE_INFINITY, 2)).isNull();
     }
+
+    @Test
+    void shouldRoundEveryValueOfAListInOrderAndKeepNulls() {
+        assertThat(ResultMath.roundAll(java.util.Arrays.asList(1.26, null, 3.04), 1))
+                .containsExactly(1.3, null, 3.0);
+    }
 }
